@@ -1,0 +1,3 @@
+"""pandera schemas for the tracker sheets (imported as ``xladdin.validators``)."""
+
+from __future__ import annotations
