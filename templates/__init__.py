@@ -1,0 +1,1 @@
+"""Data folder shipped inside the package as ``xladdin._templates`` (see pyproject.toml)."""

@@ -1,0 +1,339 @@
+"""Build ``workbook/TheoDoiNhiemVu.xlsm`` from the text sources, without Excel.
+
+The sheet layout comes from :mod:`xladdin.layout`, the ribbon XML and VBA
+modules from ``workbook/src/``. Every part is generated here and zipped with a
+fixed timestamp, so the same sources always give the same bytes and nobody has
+to edit the binary by hand.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from .io.sheetxml import cell_xml, col_letter
+from .layout import (
+    AGENCY_COLUMNS,
+    CHECK_COLUMNS,
+    CONFIG_COLUMNS,
+    CONFIG_ITEMS,
+    LOG_COLUMNS,
+    SHEET_AGENCIES,
+    SHEET_CHECKS,
+    SHEET_CONFIG,
+    SHEET_LOG,
+    SHEET_SUMMARY,
+    SHEET_TASKS,
+    SHEET_XLWINGS,
+    STATUSES,
+    TASK_COLUMNS,
+    Column,
+)
+
+NS = (
+    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+SRC_DIR = Path(__file__).resolve().parent.parent / "workbook" / "src"
+WORKBOOK_PATH = Path(__file__).resolve().parent.parent / "workbook" / "TheoDoiNhiemVu.xlsm"
+
+# Cell style indices of styles.xml below, by column kind.
+STYLE_HEADER = 1
+STYLE_BY_KIND = {"text": 2, "wrap": 3, "number": 4, "percent": 4, "date": 5, "datetime": 6, "code": 7}
+STYLE_TITLE = 8
+
+STYLES = (
+    HEAD
+    + '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
+    '<numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm:ss"/></numFmts>'
+    '<fonts count="3">'
+    '<font><sz val="12"/><name val="Times New Roman"/><family val="1"/></font>'
+    '<font><b/><sz val="12"/><name val="Times New Roman"/><family val="1"/></font>'
+    '<font><b/><sz val="14"/><name val="Times New Roman"/><family val="1"/></font>'
+    "</fonts>"
+    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFD9E1F2"/><bgColor indexed="64"/>'
+    "</patternFill></fill></fills>"
+    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    '<border><left style="thin"><color rgb="FF8EA9DB"/></left><right style="thin"><color rgb="FF8EA9DB"/>'
+    '</right><top style="thin"><color rgb="FF8EA9DB"/></top><bottom style="thin"><color rgb="FF8EA9DB"/>'
+    "</bottom><diagonal/></border></borders>"
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="9">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" '
+    'applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment vertical="top"/></xf>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment horizontal="right" vertical="top"/></xf>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
+    'applyAlignment="1"><alignment horizontal="center" vertical="top"/></xf>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
+    'applyAlignment="1"><alignment vertical="top"/></xf>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
+    'applyAlignment="1"><alignment horizontal="left" vertical="top"/></xf>'
+    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    code_name: str
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[object]] = ()
+    autofilter: bool = True
+    hidden: bool = False
+    validations: str = ""
+    title: str = ""
+
+
+def _cols(columns: Sequence[Column]) -> str:
+    out = []
+    for i, c in enumerate(columns, start=1):
+        out.append(
+            f'<col min="{i}" max="{i}" width="{c.width}" style="{STYLE_BY_KIND[c.kind]}" customWidth="1"/>'
+        )
+    return f"<cols>{''.join(out)}</cols>" if out else ""
+
+
+def _task_validations() -> str:
+    fields = [c.field for c in TASK_COLUMNS]
+    status = col_letter(fields.index("status") + 1)
+    progress = col_letter(fields.index("progress") + 1)
+    weight = col_letter(fields.index("weight") + 1)
+    choices = escape('"' + ",".join(STATUSES) + '"')
+    return (
+        '<dataValidations count="3">'
+        f'<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1" '
+        f'errorTitle="Trạng thái" error="Chọn một trạng thái trong danh sách." '
+        f'sqref="{status}2:{status}20000"><formula1>{choices}</formula1></dataValidation>'
+        f'<dataValidation type="decimal" allowBlank="1" showInputMessage="1" showErrorMessage="1" '
+        f'errorTitle="Tiến độ" error="Tiến độ là số từ 0 đến 100." promptTitle="Tiến độ (%)" '
+        f'prompt="Nhập số từ 0 đến 100." sqref="{progress}2:{progress}20000">'
+        "<formula1>0</formula1><formula2>100</formula2></dataValidation>"
+        f'<dataValidation type="decimal" operator="greaterThanOrEqual" allowBlank="1" '
+        f'showErrorMessage="1" errorTitle="Trọng số" error="Trọng số là số không âm." '
+        f'sqref="{weight}2:{weight}20000"><formula1>0</formula1></dataValidation>'
+        "</dataValidations>"
+    )
+
+
+def _sheet_xml(spec: SheetSpec, selected: bool) -> str:
+    ncols = max(len(spec.columns), 1)
+    last = col_letter(ncols)
+    rows = []
+    if spec.title:
+        rows.append(f'<row r="1">{cell_xml("A1", spec.title, STYLE_TITLE)}</row>')
+    elif spec.columns:
+        cells = "".join(
+            cell_xml(f"{col_letter(i)}1", c.header, STYLE_HEADER) for i, c in enumerate(spec.columns, 1)
+        )
+        rows.append(f'<row r="1" ht="33" customHeight="1">{cells}</row>')
+    for n, values in enumerate(spec.rows, start=2):
+        cells = "".join(
+            cell_xml(f"{col_letter(i)}{n}", v, STYLE_BY_KIND[c.kind])
+            for i, (c, v) in enumerate(zip(spec.columns, values, strict=True), 1)
+        )
+        rows.append(f'<row r="{n}">{cells}</row>')
+    nrows = len(spec.rows) + 1
+    pane = (
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+        if spec.columns and not spec.title
+        else ""
+    )
+    tab = ' tabSelected="1"' if selected else ""
+    autofilter = f'<autoFilter ref="A1:{last}{nrows}"/>' if spec.autofilter and spec.columns else ""
+    return (
+        HEAD
+        + f"<worksheet {NS}>"
+        + f'<sheetPr codeName="{spec.code_name}"><pageSetUpPr fitToPage="1"/></sheetPr>'
+        + f'<dimension ref="A1:{last}{nrows}"/>'
+        + f'<sheetViews><sheetView workbookViewId="0"{tab}>{pane}</sheetView></sheetViews>'
+        + '<sheetFormatPr defaultRowHeight="15.75"/>'
+        + _cols(spec.columns)
+        + f"<sheetData>{''.join(rows)}</sheetData>"
+        + autofilter
+        + spec.validations
+        + '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        + '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        + "</worksheet>"
+    )
+
+
+XLWINGS_CONF = (
+    ("Interpreter_Win", ""),
+    ("Interpreter_Mac", ""),
+    ("PYTHONPATH", ""),
+    ("Conda Path", ""),
+    ("Conda Env", ""),
+    ("UDF Modules", ""),
+    ("Debug UDFs", False),
+    ("Use UDF Server", False),
+    ("Show Console", False),
+)
+
+
+def sheet_specs() -> list[SheetSpec]:
+    config_rows = [(i.label, i.default, i.help, i.key) for i in CONFIG_ITEMS]
+    conf_cols = (Column("k", "Interpreter_Win", 22), Column("v", "", 60))
+    return [
+        SheetSpec(SHEET_TASKS, "Sheet1", TASK_COLUMNS, validations=_task_validations()),
+        SheetSpec(SHEET_AGENCIES, "Sheet2", AGENCY_COLUMNS),
+        SheetSpec(SHEET_SUMMARY, "Sheet3", (), autofilter=False, title="Tổng hợp tiến độ thực hiện"),
+        SheetSpec(SHEET_CHECKS, "Sheet4", CHECK_COLUMNS),
+        SheetSpec(SHEET_LOG, "Sheet5", LOG_COLUMNS),
+        SheetSpec(SHEET_CONFIG, "Sheet6", CONFIG_COLUMNS, rows=config_rows, autofilter=False),
+        SheetSpec(
+            SHEET_XLWINGS,
+            "Sheet7",
+            conf_cols,
+            rows=[(k, v) for k, v in XLWINGS_CONF[1:]],
+            autofilter=False,
+            hidden=True,
+        ),
+    ]
+
+
+def _content_types(n_sheets: int, vba: bool) -> str:
+    main = (
+        "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+        if vba
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    )
+    sheets = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, n_sheets + 1)
+    )
+    vba_default = '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>' if vba else ""
+    return (
+        HEAD
+        + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        + '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        + '<Default Extension="xml" ContentType="application/xml"/>'
+        + vba_default
+        + f'<Override PartName="/xl/workbook.xml" ContentType="{main}"/>'
+        + sheets
+        + '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        + '<Override PartName="/docProps/core.xml" ContentType="application/'
+        'vnd.openxmlformats-package.core-properties+xml"/>'
+        + '<Override PartName="/docProps/app.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+        + "</Types>"
+    )
+
+
+def _root_rels(ribbon: bool) -> str:
+    ui = (
+        '<Relationship Id="rId4" Type="http://schemas.microsoft.com/office/2007/relationships/'
+        'ui/extensibility" Target="customUI/customUI14.xml"/>'
+        if ribbon
+        else ""
+    )
+    return (
+        HEAD
+        + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/>'
+        + '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+        'metadata/core-properties" Target="docProps/core.xml"/>'
+        + f'<Relationship Id="rId3" Type="{REL}/extended-properties" Target="docProps/app.xml"/>'
+        + ui
+        + "</Relationships>"
+    )
+
+
+def _workbook_xml(specs: Sequence[SheetSpec]) -> str:
+    hidden = ' state="hidden"'
+    sheets = "".join(
+        f'<sheet name={quoteattr(s.name)} sheetId="{i}"{hidden if s.hidden else ""} r:id="rId{i}"/>'
+        for i, s in enumerate(specs, 1)
+    )
+    titles = f"<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">'{SHEET_TASKS}'!$1:$1</definedName>"
+    return (
+        HEAD
+        + f"<workbook {NS}>"
+        + '<workbookPr codeName="ThisWorkbook" defaultThemeVersion="164011"/>'
+        + '<bookViews><workbookView xWindow="0" yWindow="0" windowWidth="28800" windowHeight="15000"'
+        ' activeTab="0"/></bookViews>'
+        + f"<sheets>{sheets}</sheets>"
+        + f"<definedNames>{titles}</definedNames>"
+        + '<calcPr calcId="191029" fullCalcOnLoad="1"/>'
+        + "</workbook>"
+    )
+
+
+def _workbook_rels(n: int, vba: bool) -> str:
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, n + 1)
+    )
+    rels += f'<Relationship Id="rId{n + 1}" Type="{REL}/styles" Target="styles.xml"/>'
+    if vba:
+        rels += (
+            f'<Relationship Id="rId{n + 2}" Type="http://schemas.microsoft.com/office/2006/'
+            'relationships/vbaProject" Target="vbaProject.bin"/>'
+        )
+    return HEAD + f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>'
+
+
+CORE = (
+    HEAD
+    + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>Sổ theo dõi thực hiện nhiệm vụ</dc:title><dc:creator>TheoDoiNhiemVu</dc:creator>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:modified>'
+    "</cp:coreProperties>"
+)
+APP = (
+    HEAD
+    + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+
+
+def build_workbook_bytes(*, vba_project: bytes | None, ribbon_xml: bytes | None) -> bytes:
+    """The whole package; ``vba_project`` None gives a macro-free .xlsx (tests)."""
+    specs = sheet_specs()
+    vba = vba_project is not None
+    parts: list[tuple[str, bytes]] = [
+        ("[Content_Types].xml", _content_types(len(specs), vba).encode()),
+        ("_rels/.rels", _root_rels(ribbon_xml is not None).encode()),
+        ("docProps/app.xml", APP.encode()),
+        ("docProps/core.xml", CORE.encode()),
+        ("xl/workbook.xml", _workbook_xml(specs).encode()),
+        ("xl/_rels/workbook.xml.rels", _workbook_rels(len(specs), vba).encode()),
+        ("xl/styles.xml", STYLES.encode()),
+    ]
+    for i, spec in enumerate(specs, 1):
+        parts.append((f"xl/worksheets/sheet{i}.xml", _sheet_xml(spec, i == 1).encode()))
+    if vba_project is not None:
+        parts.append(("xl/vbaProject.bin", vba_project))
+    if ribbon_xml is not None:
+        parts.append(("customUI/customUI14.xml", ribbon_xml))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data, compresslevel=9)
+    return buf.getvalue()

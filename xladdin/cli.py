@@ -1,0 +1,234 @@
+"""The ``theodoi`` command: every ribbon button, without Excel.
+
+Each command parses its options, makes one call into :mod:`xladdin.operations`
+and prints the outcome in Vietnamese. Exit codes: 0 ok, 1 findings, 2 usage or
+fatal error. Tracebacks only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import TheoDoiError
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+HEADINGS = {"Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Đối số"}
+
+
+class VietnameseFormatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Cách dùng: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(HEADINGS.get(heading, heading))
+
+
+click.Context.formatter_class = VietnameseFormatter
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+HELP_HELP = "Hiện hướng dẫn này rồi thoát."
+WORKBOOK_OPTION = click.option(
+    "--workbook",
+    "-w",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Sổ theo dõi (.xlsm). Mặc định: sổ trong thư mục làm việc hiện tại.",
+)
+
+
+@click.group(context_settings=CONTEXT, add_help_option=False)
+@click.help_option("-h", "--help", help=HELP_HELP)
+@click.option("--debug", is_flag=True, help="In chi tiết lỗi kỹ thuật (traceback) khi có lỗi.")
+@click.version_option(__version__, "-V", "--version", message="theodoi %(version)s", help="Hiện phiên bản.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Theo dõi thực hiện nhiệm vụ trong phụ lục kế hoạch.
+
+    Mỗi lệnh làm đúng việc của một nút trên thẻ “Theo dõi nhiệm vụ” trong Excel.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _command(name: str) -> Any:
+    return cli.command(name, context_settings=CONTEXT, add_help_option=False)
+
+
+def _help(f: Any) -> Any:
+    return click.help_option("-h", "--help", help=HELP_HELP)(f)
+
+
+@_command("init")
+@_help
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Ghi đè sổ theo dõi đã có trong thư mục.")
+def init_cmd(folder: Path, force: bool) -> None:
+    """Tạo thư mục làm việc: sổ theo dõi, các thư mục nhận/gửi/lưu và khóa ký phiếu."""
+    from .workspace import init_workspace
+
+    ws = init_workspace(folder, force=force)
+    console.print(f"Đã tạo thư mục làm việc [bold]{ws.root}[/bold] với sổ theo dõi {ws.workbook.name}.")
+    console.print("Bước tiếp theo: theodoi import KE_HOACH.docx --workbook " + str(ws.workbook))
+
+
+@_command("import")
+@_help
+@click.argument("plan", type=click.Path(path_type=Path, dir_okay=False))
+@WORKBOOK_OPTION
+def import_cmd(plan: Path, workbook: Path | None) -> None:
+    """Nhập phụ lục nhiệm vụ từ tệp kế hoạch Word (.docx) vào sổ theo dõi."""
+    from .operations import import_plan
+
+    with console.status("Đang nhập phụ lục…"):
+        outcome = import_plan(plan, workbook=workbook)
+    print_import(outcome)
+
+
+def print_import(outcome: Any) -> None:
+    r = outcome.report
+    c = r.counts()
+    console.print(
+        f"Đã nhập phụ lục từ [bold]{outcome.plan.name}[/bold] vào {outcome.workspace.workbook.name}: "
+        f"{c['rows']} dòng ({c['sections']} phần, {c['groups']} nhóm, {c['tasks']} nhiệm vụ)."
+    )
+    console.print(
+        f"Thêm mới {len(r.added)}, sửa {len(r.changed)}, đổi mã {len(r.renumbered)}, "
+        f"bỏ {len(r.removed)}, giữ nguyên {r.unchanged}."
+    )
+    for key, cols in r.changed:
+        console.print(f"  • {key}: thay đổi {', '.join(cols)}")
+    for old, new in r.renumbered:
+        console.print(f"  • {old} → {new}: đổi mã (giữ nguyên dữ liệu theo dõi)")
+    for key in r.removed:
+        console.print(f"  • {key}: không còn trong kế hoạch (dữ liệu cũ đã ghi vào “Nhật ký”)")
+    if r.new_agencies:
+        console.print("Cơ quan mới trong danh mục: " + "; ".join(f"{a.code} – {a.name}" for a in r.new_agencies))
+    for key, text in r.unparsed_timeframes:
+        console.print(f"[yellow]  ! {key}: chưa hiểu thời gian “{text}” – cần nhập hạn bằng tay.[/yellow]")
+    for w in r.warnings:
+        console.print(f"[yellow]  ! {w}[/yellow]")
+    if outcome.backup:
+        console.print(f"Bản sao lưu trước khi ghi: {outcome.backup}")
+
+
+@_command("export")
+@_help
+@WORKBOOK_OPTION
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True, help="Định dạng.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tệp kết quả (mặc định: in ra màn hình).")
+def export_cmd(workbook: Path | None, fmt: str, output: Path | None) -> None:
+    """Xuất toàn bộ trang “Nhiệm vụ” ra JSON hoặc CSV (tên trường tiếng Anh)."""
+    from .operations import EXPORT_FIELDS, export_tasks
+
+    tasks = export_tasks(workbook=workbook)
+    if fmt == "json":
+        text = json.dumps({"tasks": tasks}, ensure_ascii=False, indent=2) + "\n"
+    else:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(EXPORT_FIELDS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: ("" if v is None else v) for k, v in t.items()} for t in tasks)
+        text = buf.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        err_console.print(f"Đã xuất {len(tasks)} dòng ra {output}.")
+
+
+@_command("demo")
+@_help
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), required=False)
+def demo_cmd(folder: Path | None) -> None:
+    """Chạy thử trên kế hoạch mẫu: tạo thư mục làm việc, nhập phụ lục, in tóm tắt."""
+    from .demo import run_demo
+
+    folder = folder or Path(tempfile.mkdtemp(prefix="theodoi-demo-"))
+    result = run_demo(folder)
+    print_import(result.import_outcome)
+    print_overview(result.tasks)
+    console.print(f"\nThư mục làm việc mẫu: [bold]{result.workspace.root}[/bold]")
+
+
+def print_overview(tasks: Sequence[dict[str, Any]]) -> None:
+    from .agencies import sort_key
+
+    table = Table(title="Nhiệm vụ theo cơ quan chủ trì")
+    table.add_column("Cơ quan chủ trì")
+    table.add_column("Số nhiệm vụ", justify="right")
+    table.add_column("Có hạn cụ thể", justify="right")
+    table.add_column("Hạn gần nhất")
+    by_lead: dict[str, list[dict[str, Any]]] = {}
+    for t in tasks:
+        if t["level"] == "task":
+            by_lead.setdefault(t["lead"] or "(chưa rõ)", []).append(t)
+    for lead in sorted(by_lead, key=sort_key):
+        items = by_lead[lead]
+        dues = sorted(t["due_date"] for t in items if t["due_date"])
+        nearest = ""
+        if dues:
+            y, m, d = dues[0].split("-")
+            nearest = f"{d}/{m}/{y}"
+        table.add_row(lead, str(len(items)), str(len(dues)), nearest)
+    console.print(table)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code instead of raising."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8")
+            except (ValueError, OSError):
+                pass
+    try:
+        cli.main(args=args, prog_name="theodoi", standalone_mode=False)
+    except TheoDoiError as exc:
+        err_console.print(f"[red]Lỗi:[/red] {exc.user_message()}")
+        if debug:
+            traceback.print_exc()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err_console.print("Đã dừng.")
+        return 2
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            err_console.print(exc.ctx.get_usage())
+        err_console.print(f"[red]Lỗi cách dùng:[/red] {exc.format_message()}")
+        err_console.print("Gõ “theodoi --help” để xem hướng dẫn.")
+        return 2
+    except click.ClickException as exc:
+        err_console.print(f"[red]Lỗi:[/red] {exc.format_message()}")
+        return 2
+    except KeyboardInterrupt:
+        err_console.print("Đã dừng theo yêu cầu.")
+        return 2
+    except Exception as exc:  # the last line of defence: no traceback for users
+        err_console.print(f"[red]Lỗi không mong đợi:[/red] {type(exc).__name__}: {exc}")
+        if debug:
+            traceback.print_exc()
+        else:
+            err_console.print("Chạy lại với --debug để xem chi tiết kỹ thuật và báo cho bộ phận kỹ thuật.")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

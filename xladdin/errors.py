@@ -1,0 +1,79 @@
+"""One error hierarchy for the whole toolkit.
+
+Every error a user can cause derives from :class:`TheoDoiError`; each subclass
+also inherits the matching built-in so library callers can catch what they know.
+The CLI turns these into a Vietnamese message and an exit code, the ribbon into
+a message box and the scheduled job into a log line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: file, sheet, row (as Excel shows it) and column header."""
+
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def describe(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"tệp {self.file}")
+        if self.sheet:
+            parts.append(f"trang tính “{self.sheet}”")
+        if self.row is not None:
+            parts.append(f"dòng {self.row}")
+        if self.column:
+            parts.append(f"cột “{self.column}”")
+        return ", ".join(parts)
+
+
+class TheoDoiError(Exception):
+    """Base of every error meant for a user; ``message`` is Vietnamese."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        self.message = message
+        self.location = location
+        super().__init__(self.user_message())
+
+    def user_message(self) -> str:
+        if self.location is not None and self.location.describe():
+            return f"{self.message} ({self.location.describe()})"
+        return self.message
+
+
+class UsageError(TheoDoiError, ValueError):
+    """The command was called wrongly (bad option value, missing argument)."""
+
+
+class InputFileError(TheoDoiError, ValueError):
+    """An input file cannot be used: not found, wrong kind, damaged."""
+
+
+class AppendixNotFoundError(InputFileError):
+    """The plan document has no table that looks like a task appendix."""
+
+
+class WorkbookFormatError(TheoDoiError, ValueError):
+    """The tracker workbook lacks a sheet or header the product relies on."""
+
+
+class WorkbookBusyError(TheoDoiError, PermissionError):
+    """The tracker is open in Excel (owner file ``~$…`` exists) or locked by another run."""
+
+
+class WorkspaceError(TheoDoiError, FileNotFoundError):
+    """No workspace here, or the workspace is incomplete."""
+
+
+class FindingsError(TheoDoiError, ValueError):
+    """Work finished but found problems in the data (exit code 1)."""
+
+    exit_code = 1

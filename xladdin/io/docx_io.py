@@ -1,0 +1,163 @@
+"""Read the tables of a plan .docx into plain grids of cell texts.
+
+Word XML is read directly (not through python-docx's object model) so that
+merged cells are expanded exactly once: a horizontally merged cell keeps its text
+in the first grid column, a vertically merged cell repeats the text of the cell
+where the merge starts.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import InputFileError
+from .xlsxpkg import MAX_UNCOMPRESSED, safe_parser
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@dataclass(frozen=True)
+class RawRow:
+    cells: tuple[str, ...]
+    repeat_header: bool = False
+
+
+@dataclass
+class RawTable:
+    rows: list[RawRow]
+    index: int
+    heading: str = ""  # text of the paragraphs just before the table
+
+
+@dataclass
+class RawDocument:
+    name: str
+    tables: list[RawTable] = field(default_factory=list)
+    title: str = ""
+
+
+def _text(el: etree._Element) -> str:
+    """Text of a paragraph-bearing element; breaks and tabs become spaces."""
+    parts: list[str] = []
+    for p in el.iter(f"{W}p"):
+        buf: list[str] = []
+        for node in p.iter(f"{W}t", f"{W}br", f"{W}tab", f"{W}cr", f"{W}noBreakHyphen"):
+            if node.tag == f"{W}t":
+                buf.append(node.text or "")
+            elif node.tag == f"{W}noBreakHyphen":
+                buf.append("-")
+            else:
+                buf.append(" ")
+        parts.append("".join(buf))
+    text = " ".join(parts)
+    return unicodedata.normalize("NFC", " ".join(text.replace("\u00a0", " ").split()))
+
+
+def _direct_cells(tr: etree._Element) -> list[etree._Element]:
+    # Cells may sit inside content controls (w:sdt) or custom XML wrappers.
+    out = []
+    for child in tr:
+        if child.tag == f"{W}tc":
+            out.append(child)
+        elif child.tag in (f"{W}sdt", f"{W}customXml"):
+            out.extend(c for c in child.iter(f"{W}tc") if c.getparent() is not None)
+    return out
+
+
+def _grid(tbl: etree._Element) -> list[RawRow]:
+    rows: list[RawRow] = []
+    above: dict[int, str] = {}
+    for tr in tbl.iter(f"{W}tr"):
+        if tr.getparent() is not None and _enclosing_tbl(tr) is not tbl:
+            continue
+        trpr = tr.find(f"{W}trPr")
+        header = trpr is not None and trpr.find(f"{W}tblHeader") is not None
+        cells: list[str] = []
+        col = 0
+        grid_before = trpr.find(f"{W}gridBefore") if trpr is not None else None
+        if grid_before is not None:
+            skip = int(grid_before.get(f"{W}val", "0"))
+            cells.extend([""] * skip)
+            col += skip
+        for tc in _direct_cells(tr):
+            tcpr = tc.find(f"{W}tcPr")
+            span = 1
+            vmerge = None
+            if tcpr is not None:
+                gs = tcpr.find(f"{W}gridSpan")
+                if gs is not None:
+                    span = max(1, int(gs.get(f"{W}val", "1")))
+                vm = tcpr.find(f"{W}vMerge")
+                if vm is not None:
+                    vmerge = vm.get(f"{W}val", "continue")
+            text = above.get(col, "") if vmerge == "continue" else _text(tc)
+            cells.append(text)
+            above[col] = text
+            for k in range(1, span):
+                cells.append("")
+                above[col + k] = ""
+            col += span
+        rows.append(RawRow(tuple(cells), header))
+    return rows
+
+
+def _enclosing_tbl(el: etree._Element) -> etree._Element | None:
+    node = el.getparent()
+    while node is not None and node.tag != f"{W}tbl":
+        node = node.getparent()
+    return node
+
+
+def read_docx(path: Path) -> RawDocument:
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("word/document.xml")
+            if info.file_size > MAX_UNCOMPRESSED:
+                raise InputFileError(f"Tệp {path.name} quá lớn; không xử lý.")
+            data = zf.read(info)
+    except FileNotFoundError as exc:
+        raise InputFileError(f"Không tìm thấy tệp {path}.") from exc
+    except KeyError as exc:
+        raise InputFileError(f"Tệp {path.name} không phải văn bản Word (.docx).") from exc
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputFileError(
+            f"Tệp {path.name} không đọc được như văn bản Word .docx (tệp .doc cũ cần lưu lại dạng .docx)."
+        ) from exc
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise InputFileError(f"Tệp {path.name} bị hỏng: {exc}") from exc
+    body = root.find(f"{W}body")
+    doc = RawDocument(path.name)
+    if body is None:
+        return doc
+    recent: list[str] = []
+    paragraphs: list[str] = []
+    for el in body.iter(f"{W}p", f"{W}tbl"):
+        if el.tag == f"{W}tbl":
+            if _enclosing_tbl(el) is not None:
+                continue
+            doc.tables.append(RawTable(_grid(el), len(doc.tables), " ".join(recent[-4:])))
+            recent = []
+        elif _enclosing_tbl(el) is None:
+            t = _text(el)
+            if t:
+                recent.append(t)
+                paragraphs.append(t)
+    doc.title = _plan_title(paragraphs)
+    return doc
+
+
+def _plan_title(paragraphs: list[str]) -> str:
+    """"KẾ HOẠCH" on its own line followed by the subject → "Kế hoạch <subject>"."""
+    for i, p in enumerate(paragraphs[:40]):
+        if p.strip().upper() == "KẾ HOẠCH" and i + 1 < len(paragraphs):
+            subject = paragraphs[i + 1].strip()
+            return f"Kế hoạch {subject[:1].lower()}{subject[1:]}" if subject else ""
+    return ""

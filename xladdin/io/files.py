@@ -1,0 +1,115 @@
+"""Safe file writes: owner-file check, lock, backup, atomic replace."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from ..errors import WorkbookBusyError
+
+KEEP_BACKUPS = 200
+
+
+def owner_files(path: Path) -> list[Path]:
+    """Excel's lock files for ``path``: ``~$`` replaces the first two characters of
+    longer names and is prefixed to short ones; check both spellings."""
+    name = path.name
+    candidates = {path.with_name("~$" + name), path.with_name("~$" + name[2:])}
+    return sorted(candidates)
+
+
+def ensure_not_open_in_excel(path: Path) -> None:
+    for owner in owner_files(path):
+        if owner.exists():
+            raise WorkbookBusyError(
+                f"Sổ theo dõi {path.name} đang được mở trong Excel (có tệp {owner.name}). "
+                "Hãy đóng Excel rồi chạy lại; chưa có gì bị thay đổi."
+            )
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, *, timeout: float = 120.0) -> Iterator[None]:
+    """Serialise writers of one tracker across processes (``<tracker>.lock``)."""
+    lock = path.with_name(path.name + ".lock")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                pid = int(lock.read_text(encoding="ascii").strip() or "0")
+            except (OSError, ValueError):
+                pid = 0
+            if pid and not _pid_alive(pid):
+                with contextlib.suppress(FileNotFoundError):
+                    lock.unlink()
+                continue
+            if time.monotonic() > deadline:
+                raise WorkbookBusyError(
+                    f"Một lần xử lý khác đang ghi sổ theo dõi {path.name}; hãy thử lại sau."
+                ) from None
+            time.sleep(0.1)
+            continue
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(str(os.getpid()))
+        break
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            lock.unlink()
+
+
+def backup(path: Path, backup_dir: Path) -> Path | None:
+    """Copy ``path`` into ``backup_dir`` under a timestamped name; prune old copies."""
+    if not path.exists():
+        return None
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"{path.stem}_{stamp}{path.suffix}"
+    shutil.copy2(path, target)
+    olds = sorted(backup_dir.glob(f"{path.stem}_*{path.suffix}"))
+    for old in olds[:-KEEP_BACKUPS]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return target
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temp file in the same folder, fsync, then replace in one step,
+    so an interrupted write leaves the old file whole."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    if os.name == "posix":
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)

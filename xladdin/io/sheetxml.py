@@ -1,0 +1,275 @@
+"""Worksheet XML: write cell values and replace ``<sheetData>`` in place.
+
+Only the rows of a sheet are regenerated. Every other element of the worksheet
+(columns, validations, conditional formats, drawings, controls, protection,
+``extLst``) is kept byte for byte. Rows are matched to the previous content by a
+key column, so a user's row height, hidden rows, cell fills and cells in columns
+the product does not own move with their task.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from ..errors import WorkbookFormatError
+from .xlsxpkg import NS_MAIN, XlsxPackage, parse_xml
+
+_C = f"{{{NS_MAIN}}}c"
+_ROW = f"{{{NS_MAIN}}}row"
+_EPOCH = datetime(1899, 12, 30)
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SHEETDATA = re.compile(rb"<(?:(\w+):)?sheetData\b[^>]*?(?:/>|>.*?</(?:\w+:)?sheetData>)", re.S)
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+_AUTOFILTER_REF = re.compile(rb'(<(?:\w+:)?autoFilter\b[^>]*?\bref=")([^"]*)(")')
+_REF = re.compile(r"([A-Z]+)(\d+)")
+MAX_CELL_TEXT = 32767
+
+
+def col_letter(index: int) -> str:
+    """1 → A, 27 → AA."""
+    out = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def excel_serial(value: date | datetime) -> float:
+    if isinstance(value, datetime):
+        delta = value.replace(tzinfo=None) - _EPOCH
+        return delta.days + delta.seconds / 86400
+    return float((value - _EPOCH.date()).days)
+
+
+def clean_text(text: str) -> str:
+    return _ILLEGAL.sub("", text)[:MAX_CELL_TEXT]
+
+
+def cell_xml(ref: str, value: Any, style: int | None) -> str:
+    """One ``<c>`` element; ``None`` and "" give a styled empty cell (or nothing)."""
+    s = f' s="{style}"' if style else ""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        if isinstance(value, float) and math.isinf(value):
+            value = str(value)
+        else:
+            return f'<c r="{ref}"{s}><v>{_num(value)}</v></c>'
+    if isinstance(value, datetime | date):
+        return f'<c r="{ref}"{s}><v>{_num(excel_serial(value))}</v></c>'
+    if isinstance(value, time):
+        value = value.isoformat()
+    text = escape(clean_text(str(value)))
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _num(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+@dataclass
+class OldRow:
+    attrs: dict[str, str]
+    styles: dict[int, int] = field(default_factory=dict)
+    extras: dict[int, bytes] = field(default_factory=dict)
+
+
+@dataclass
+class SheetState:
+    """What a worksheet holds now: header texts by column and rows by key."""
+
+    headers: dict[int, str]
+    header_xml: bytes | None
+    rows_by_key: dict[str, OldRow]
+    col_styles: dict[int, int]
+    last_row: int
+    max_col: int
+
+
+def _cell_text(c: etree._Element, sst: Sequence[str]) -> str:
+    t = c.get("t")
+    if t == "inlineStr":
+        return "".join(x.text or "" for x in c.iter(f"{{{NS_MAIN}}}t"))
+    v = c.find(f"{{{NS_MAIN}}}v")
+    if v is None or v.text is None:
+        return ""
+    if t == "s":
+        i = int(v.text)
+        return sst[i] if 0 <= i < len(sst) else ""
+    return v.text
+
+
+def _strip_ns(xml: bytes) -> bytes:
+    # tostring() repeats the default namespace on every detached element.
+    return xml.replace(f' xmlns="{NS_MAIN}"'.encode(), b"")
+
+
+def read_state(
+    pkg: XlsxPackage, part: str, *, owned_cols: Iterable[int], key_col: int | None
+) -> SheetState:
+    """Parse a worksheet to learn what a rewrite must carry over."""
+    root = parse_xml(pkg.read(part))
+    owned = set(owned_cols)
+    sst: list[str] | None = None
+    col_styles: dict[int, int] = {}
+    cols = root.find(f"{{{NS_MAIN}}}cols")
+    if cols is not None:
+        for col in cols:
+            if col.get("style"):
+                for i in range(int(col.get("min", "1")), int(col.get("max", "1")) + 1):
+                    col_styles[i] = int(col.get("style", "0"))
+    headers: dict[int, str] = {}
+    header_xml: bytes | None = None
+    rows: dict[str, OldRow] = {}
+    last_row = 1
+    max_col = 0
+    sheet_data = root.find(f"{{{NS_MAIN}}}sheetData")
+    for pos, row in enumerate(sheet_data if sheet_data is not None else []):
+        if row.tag != _ROW:
+            continue
+        r = int(row.get("r", str(pos + 1)))
+        last_row = max(last_row, r)
+        cells: dict[int, etree._Element] = {}
+        for n, c in enumerate(row.iter(_C)):
+            m = _REF.match(c.get("r", ""))
+            cells[col_index(m.group(1)) if m else n + 1] = c
+        if cells:
+            max_col = max(max_col, *cells)
+        if r == 1:
+            if sst is None:
+                sst = pkg.shared_strings()
+            headers = {i: _cell_text(c, sst).strip() for i, c in cells.items()}
+            header_xml = _strip_ns(etree.tostring(row))
+            continue
+        if key_col is None:
+            key = str(r)
+        else:
+            kc = cells.get(key_col)
+            if kc is None:
+                key = f"#row{r}"
+            else:
+                if sst is None and kc.get("t") == "s":
+                    sst = pkg.shared_strings()
+                key = _cell_text(kc, sst or []).strip() or f"#row{r}"
+        attrs = {k: v for k, v in row.attrib.items() if k not in ("r", "spans")}
+        old = OldRow(attrs=dict(attrs))
+        for i, c in cells.items():
+            if i in owned:
+                if c.get("s"):
+                    old.styles[i] = int(c.get("s", "0"))
+            else:
+                old.extras[i] = _strip_ns(etree.tostring(c))
+        rows.setdefault(key, old)
+    return SheetState(headers, header_xml, rows, col_styles, last_row, max_col)
+
+
+def _readdress(cell: bytes, ref: str) -> bytes:
+    return re.sub(rb'\br="[A-Z]+\d+"', f'r="{ref}"'.encode(), cell, count=1)
+
+
+def _row_attrs(attrs: Mapping[str, str]) -> str:
+    return "".join(f' {k}="{escape(v, {chr(34): "&quot;"})}"' for k, v in attrs.items())
+
+
+def build_rows(
+    state: SheetState,
+    positions: Sequence[int],
+    rows: Sequence[Sequence[Any]],
+    keys: Sequence[str] | None,
+    header: Sequence[str] | None,
+) -> tuple[str, int, int]:
+    """The new ``<sheetData>`` body; returns (xml, last row, last column)."""
+    out: list[str] = []
+    max_col = max([*positions, state.max_col if state.rows_by_key or state.headers else 0, 1])
+    if state.header_xml is not None:
+        out.append(state.header_xml.decode())
+    elif header is not None:
+        cells = "".join(
+            cell_xml(f"{col_letter(p)}1", h, state.col_styles.get(p)) for p, h in zip(positions, header, strict=True)
+        )
+        out.append(f'<row r="1">{cells}</row>')
+    r = 1
+    for n, values in enumerate(rows):
+        r = n + 2
+        key = keys[n] if keys is not None else str(r)
+        old = state.rows_by_key.get(key)
+        cells_by_col: dict[int, str] = {}
+        for p, v in zip(positions, values, strict=True):
+            style = old.styles.get(p) if old is not None and p in old.styles else state.col_styles.get(p)
+            cx = cell_xml(f"{col_letter(p)}{r}", v, style)
+            if cx:
+                cells_by_col[p] = cx
+        if old is not None:
+            for p, raw in old.extras.items():
+                cells_by_col[p] = _readdress(raw, f"{col_letter(p)}{r}").decode()
+        attrs = _row_attrs(old.attrs) if old is not None else ""
+        body = "".join(cells_by_col[p] for p in sorted(cells_by_col))
+        out.append(f'<row r="{r}"{attrs}>{body}</row>' if body or attrs else f'<row r="{r}"/>')
+    return "".join(out), max(r, 1), max_col
+
+
+def replace_sheet_data(sheet_xml: bytes, body: str, last_row: int, last_col: int) -> bytes:
+    m = _SHEETDATA.search(sheet_xml)
+    if m is None:
+        raise WorkbookFormatError("Trang tính không có phần dữ liệu (sheetData).")
+    prefix = m.group(1)
+    if prefix:
+        # A writer that prefixes the main namespace: tag our elements alike.
+        p = prefix.decode()
+        body = re.sub(r"<(/?)(row|c|v|is|t)\b", rf"<\1{p}:\2", body)
+    tag = f"{prefix.decode()}:sheetData" if prefix else "sheetData"
+    new = f"<{tag}>{body}</{tag}>".encode()
+    xml = sheet_xml[: m.start()] + new + sheet_xml[m.end() :]
+    ref = f"A1:{col_letter(last_col)}{last_row}"
+    xml = _DIMENSION.sub(f'<dimension ref="{ref}"/>'.encode(), xml, count=1)
+    return _AUTOFILTER_REF.sub(lambda mm: mm.group(1) + ref.encode() + mm.group(3), xml, count=1)
+
+
+def append_xml_rows(sheet_xml: bytes, first_row: int, rows: Sequence[Sequence[Any]], styles: Mapping[int, int]) -> bytes:
+    """Append rows after the last one without touching the existing rows (audit log)."""
+    m = _SHEETDATA.search(sheet_xml)
+    if m is None:
+        raise WorkbookFormatError("Trang tính không có phần dữ liệu (sheetData).")
+    parts = []
+    last_col = 1
+    for n, values in enumerate(rows):
+        r = first_row + n
+        cells = "".join(cell_xml(f"{col_letter(i + 1)}{r}", v, styles.get(i + 1)) for i, v in enumerate(values))
+        last_col = max(last_col, len(values))
+        parts.append(f'<row r="{r}">{cells}</row>')
+    new_rows = "".join(parts).encode()
+    seg = sheet_xml[m.start() : m.end()]
+    if seg.endswith(b"/>"):
+        tag = b"sheetData" if not m.group(1) else m.group(1) + b":sheetData"
+        seg = b"<" + tag + b">" + new_rows + b"</" + tag + b">"
+    else:
+        close = seg.rfind(b"</")
+        seg = seg[:close] + new_rows + seg[close:]
+    xml = sheet_xml[: m.start()] + seg + sheet_xml[m.end() :]
+    last_row = first_row + len(rows) - 1
+    dim = _DIMENSION.search(xml)
+    if dim is not None:
+        old_ref = re.search(rb'ref="[A-Z]+\d+(?::([A-Z]+)\d+)?"', dim.group(0))
+        if old_ref and old_ref.group(1):
+            last_col = max(last_col, col_index(old_ref.group(1).decode()))
+        xml = _DIMENSION.sub(f'<dimension ref="A1:{col_letter(last_col)}{last_row}"/>'.encode(), xml, count=1)
+    return xml

@@ -1,0 +1,74 @@
+"""The task model shared by import, export, validation and forms."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime
+from typing import Any
+
+from .layout import LEVEL_LABELS, Level
+
+
+def nfc(text: Any) -> str:
+    """NFC text with whitespace (NBSP included) collapsed; None → ""."""
+    if text is None:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").split())
+
+
+def content_key(text: Any) -> str:
+    """What makes two task texts "the same task" across plan revisions."""
+    return nfc(text).casefold().rstrip(" .;")
+
+
+def level_label(level: Level) -> str:
+    return LEVEL_LABELS[level]
+
+
+def level_from_label(text: Any) -> Level | None:
+    t = nfc(text).casefold()
+    for level, label in LEVEL_LABELS.items():
+        if t in (label.casefold(), level.value):
+            return level
+    return None
+
+
+@dataclass
+class Task:
+    """One row of the "Nhiệm vụ" sheet; plan fields come from the appendix,
+    tracking fields from the agencies' returns and the office."""
+
+    key: str
+    tt: str = ""
+    level: Level = Level.TASK
+    parent: str = ""
+    content: str = ""
+    lead: str = ""
+    coordinating: str = ""
+    timeframe: str = ""
+    due_date: date | None = None
+    deadline_kind: str = ""  # Vietnamese label in the workbook
+    status: str | None = None
+    progress: float | None = None
+    result: str | None = None
+    difficulties: str | None = None
+    proposals: str | None = None
+    updated_at: date | datetime | None = None
+    source: str | None = None
+    due_state: str | None = None
+    weight: float | None = None
+    notes: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        rec = asdict(self)
+        rec["level"] = level_label(self.level)
+        return rec
+
+    @classmethod
+    def from_record(cls, rec: dict[str, Any]) -> Task:
+        names = {f.name for f in fields(cls)}
+        data = {k: v for k, v in rec.items() if k in names}
+        data["level"] = level_from_label(rec.get("level")) or Level.TASK
+        data["key"] = nfc(rec.get("key"))
+        return cls(**data)
