@@ -183,7 +183,8 @@ def _build_rows(raw: list[tuple[int, dict[str, str]]], table_index: int, columns
             m = _SECTION_IN_TEXT.match(content)
             assert m is not None
             tt, content = m.group(1), m.group(2).strip()
-        if not tt and not content and v["tt"]:
+        if tt and not content:
+            # A title merged over every column lands in the TT cell: "I. PHÁT TRIỂN ...".
             m = _SECTION_IN_TEXT.match(v["tt"].strip())
             if m:
                 tt, content = m.group(1), m.group(2).strip()

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from xladdin.workspace import Workspace, init_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_PLAN = ROOT.parent / "shared" / "fixtures" / "KeHoach_DienBien_2026.docx"
+SAMPLE_PLAN = ROOT / "examples" / "KeHoach_DienBien_2026.docx"
+PLANS = ROOT / "tests" / "data" / "plans"
+
+
+@pytest.fixture(scope="session")
+def plan_docx() -> Path:
+    """The real plan of the shared fixtures (the bundled sample is the same file)."""
+    return SHARED_PLAN if SHARED_PLAN.exists() else SAMPLE_PLAN
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return init_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def imported(workspace: Workspace, plan_docx: Path) -> Workspace:
+    from datetime import datetime
+
+    from xladdin.operations import import_plan
+
+    import_plan(plan_docx, workbook=workspace.workbook, now=datetime(2026, 11, 21, 9, 0))
+    return workspace
+
+
+def copy_to(src: Path, dst: Path) -> Path:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+    return dst

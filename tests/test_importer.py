@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from pathlib import Path
+
+from xladdin.agencies import AgencyCatalogue
+from xladdin.appendix import Appendix, parse_appendix
+from xladdin.importer import merge_appendix
+from xladdin.io.docx_io import read_docx
+from xladdin.io.tracker_io import TrackerWorkbook
+from xladdin.operations import export_tasks, import_plan
+from xladdin.workspace import Workspace
+
+NOW = datetime(2026, 11, 21, 9, 0)
+
+
+def _appendix(plan: Path) -> Appendix:
+    return parse_appendix(read_docx(plan))
+
+
+def test_first_import_fills_catalogue_and_defaults(plan_docx: Path) -> None:
+    report = merge_appendix(_appendix(plan_docx), [], AgencyCatalogue(), source="kh.docx", now=NOW)
+    assert report.counts() == {"rows": 35, "sections": 5, "groups": 2, "tasks": 28}
+    assert len(report.added) == 35 and not report.removed and not report.changed
+    names = {a.name for a in report.catalogue}
+    assert "Văn Phòng Tỉnh ủy" in names and len(report.catalogue) == 6
+    task = next(t for t in report.tasks if t["key"] == "I.4")
+    assert task["status"] == "Chưa triển khai" and task["due_date"] == date(2026, 1, 30)
+    section = report.tasks[0]
+    assert section["level"] == "Phần" and section["status"] is None
+    assert [e["action"] for e in report.log][0] == "Nhập phụ lục"
+
+
+def test_reimport_keeps_tracking_and_reports_revisions(plan_docx: Path) -> None:
+    appendix = _appendix(plan_docx)
+    first = merge_appendix(appendix, [], AgencyCatalogue(), source="kh.docx", now=NOW)
+    tracked = [dict(t) for t in first.tasks]
+    for t in tracked:
+        if t["key"] in ("I.4", "I.5", "I.6", "I.7"):
+            t.update(status="Đang triển khai", progress=40.0, result=f"kết quả {t['key']}")
+    # The revised plan: I.5 dropped (so I.6 becomes I.5 with the same text), I.4's text
+    # revised, and a new task at the end of section V.
+    rows = list(appendix.rows)
+    i5 = next(i for i, r in enumerate(rows) if r.key == "I.5")
+    del rows[i5]
+    renumber = {"I.6": "I.5", "I.7": "I.6", "I.8": "I.7", "I.9": "I.8", "I.10": "I.9"}
+    rows = [dataclasses.replace(r, key=renumber.get(r.key, r.key)) for r in rows]
+    i4 = next(i for i, r in enumerate(rows) if r.key == "I.4")
+    rows[i4] = dataclasses.replace(rows[i4], content=rows[i4].content + " (sửa đổi)")
+    rows.append(dataclasses.replace(rows[-1], key="V.2", tt="2", content="Nhiệm vụ mới bổ sung"))
+    revised = Appendix(rows, appendix.table_index, appendix.columns)
+    again = merge_appendix(revised, tracked, first.catalogue, source="kh2.docx", now=NOW)
+    by_key = {t["key"]: t for t in again.tasks}
+    assert again.added == ["V.2"]
+    assert again.removed == ["I.5"]
+    assert ("I.6", "I.5") in again.renumbered and ("I.7", "I.6") in again.renumbered
+    assert again.changed == [("I.4", ["Nội dung nhiệm vụ"])]
+    assert by_key["I.4"]["result"] == "kết quả I.4"  # revised text keeps its data
+    assert by_key["I.5"]["result"] == "kết quả I.6"  # renumbered task keeps its data
+    assert by_key["I.6"]["result"] == "kết quả I.7"
+    removed_log = [e for e in again.log if e["key"] == "I.5" and e["action"].startswith("Bỏ")]
+    assert {e["column"] for e in removed_log} >= {"Nội dung nhiệm vụ", "Kết quả thực hiện", "Tiến độ (%)"}
+    assert not any(e["action"] == "Nhập phụ lục" for e in again.log)
+
+
+def test_same_plan_twice_same_keys_nothing_lost(imported: Workspace, plan_docx: Path) -> None:
+    with TrackerWorkbook.edit(imported.workbook, None) as book:
+        tasks = book.read_tasks().to_dict("records")
+        for t in tasks:
+            if t["key"] == "II.2.3":
+                t.update(status="Hoàn thành", progress=100, result="Đã số hóa", updated_at=date(2026, 11, 2))
+        book.write_table("Nhiệm vụ", __import__("xladdin.layout").layout.TASK_COLUMNS, tasks, key_field="key")
+    before = export_tasks(workbook=imported.workbook)
+    outcome = import_plan(plan_docx, workbook=imported.workbook, now=NOW)
+    after = export_tasks(workbook=imported.workbook)
+    assert after == before
+    assert outcome.report.unchanged == 35 and not outcome.report.added
+    done = next(t for t in after if t["key"] == "II.2.3")
+    assert (done["status"], done["progress"], done["updated_at"]) == ("Hoàn thành", 100, "2026-11-02")
+    assert outcome.backup is not None and outcome.backup.exists()
