@@ -29,7 +29,7 @@ def test_first_import_fills_catalogue_and_defaults(plan_docx: Path) -> None:
     assert task["status"] == "Chưa triển khai" and task["due_date"] == date(2026, 1, 30)
     section = report.tasks[0]
     assert section["level"] == "Phần" and section["status"] is None
-    assert [e["action"] for e in report.log][0] == "Nhập phụ lục"
+    assert next(e["action"] for e in report.log) == "Nhập phụ lục"
 
 
 def test_reimport_keeps_tracking_and_reports_revisions(plan_docx: Path) -> None:
@@ -60,7 +60,11 @@ def test_reimport_keeps_tracking_and_reports_revisions(plan_docx: Path) -> None:
     assert by_key["I.5"]["result"] == "kết quả I.6"  # renumbered task keeps its data
     assert by_key["I.6"]["result"] == "kết quả I.7"
     removed_log = [e for e in again.log if e["key"] == "I.5" and e["action"].startswith("Bỏ")]
-    assert {e["column"] for e in removed_log} >= {"Nội dung nhiệm vụ", "Kết quả thực hiện", "Tiến độ (%)"}
+    assert {e["column"] for e in removed_log} >= {
+        "Nội dung nhiệm vụ",
+        "Kết quả thực hiện",
+        "Tiến độ (%)",
+    }
     assert not any(e["action"] == "Nhập phụ lục" for e in again.log)
 
 
@@ -69,13 +73,24 @@ def test_same_plan_twice_same_keys_nothing_lost(imported: Workspace, plan_docx: 
         tasks = book.read_tasks().to_dict("records")
         for t in tasks:
             if t["key"] == "II.2.3":
-                t.update(status="Hoàn thành", progress=100, result="Đã số hóa", updated_at=date(2026, 11, 2))
-        book.write_table("Nhiệm vụ", __import__("xladdin.layout").layout.TASK_COLUMNS, tasks, key_field="key")
+                t.update(
+                    status="Hoàn thành",
+                    progress=100,
+                    result="Đã số hóa",
+                    updated_at=date(2026, 11, 2),
+                )
+        book.write_table(
+            "Nhiệm vụ", __import__("xladdin.layout").layout.TASK_COLUMNS, tasks, key_field="key"
+        )
     before = export_tasks(workbook=imported.workbook)
     outcome = import_plan(plan_docx, workbook=imported.workbook, now=NOW)
     after = export_tasks(workbook=imported.workbook)
     assert after == before
     assert outcome.report.unchanged == 35 and not outcome.report.added
     done = next(t for t in after if t["key"] == "II.2.3")
-    assert (done["status"], done["progress"], done["updated_at"]) == ("Hoàn thành", 100, "2026-11-02")
+    assert (done["status"], done["progress"], done["updated_at"]) == (
+        "Hoàn thành",
+        100,
+        "2026-11-02",
+    )
     assert outcome.backup is not None and outcome.backup.exists()

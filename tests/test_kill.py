@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -39,7 +38,9 @@ def test_sigkill_during_writes(workspace: Workspace) -> None:
     seen_versions: set[str] = set()
     for _ in range(20):
         proc = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(workspace.workbook)], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", WRITER, str(workspace.workbook)],
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0.0, 0.6))

@@ -70,11 +70,16 @@ def test_every_written_sheet_part_is_listed(rich: Workspace, plan_docx: Path) ->
     assert changed == set(WRITTEN)
 
 
-def test_written_rich_workbook_opens_elsewhere(rich: Workspace, plan_docx: Path, tmp_path: Path) -> None:
+def test_written_rich_workbook_opens_elsewhere(
+    rich: Workspace, plan_docx: Path, tmp_path: Path
+) -> None:
     import_plan(plan_docx, workbook=rich.workbook, now=NOW)
-    wb = openpyxl.load_workbook(rich.workbook, keep_vba=True)
-    assert wb[SHEET_TASKS]["A2"].value == "I"
-    assert wb[SHEET_TASKS]["A1"].comment is not None
+    wb = openpyxl.load_workbook(rich.workbook)
+    try:
+        assert wb[SHEET_TASKS]["A2"].value == "I"
+        assert wb[SHEET_TASKS]["A1"].comment is not None
+    finally:
+        wb.close()
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice is not installed (.ci/run installs it)")

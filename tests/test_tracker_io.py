@@ -25,7 +25,7 @@ def _task(key: str, **kw: object) -> dict[str, object]:
 def test_write_then_read_back_types(workspace: Workspace) -> None:
     rows = [
         _task("I.1", due_date=date(2026, 6, 30), progress=12.5, status="Đang triển khai"),
-        _task("I.2", content='A & B < C > "D" \'E\'', progress=100, updated_at=date(2026, 11, 2)),
+        _task("I.2", content="A & B < C > \"D\" 'E'", progress=100, updated_at=date(2026, 11, 2)),
         _task("I.3", content="=SUM(A1:A2)", notes="  khoảng trắng đầu  ", tt="3"),
     ]
     book = TrackerWorkbook.open(workspace.workbook)
@@ -34,7 +34,7 @@ def test_write_then_read_back_types(workspace: Workspace) -> None:
     back = TrackerWorkbook.open(workspace.workbook).read_tasks().to_dict("records")
     assert [r["key"] for r in back] == ["I.1", "I.2", "I.3"]
     assert back[0]["due_date"] == date(2026, 6, 30) and back[0]["progress"] == 12.5
-    assert back[1]["content"] == 'A & B < C > "D" \'E\'' and back[1]["progress"] == 100
+    assert back[1]["content"] == "A & B < C > \"D\" 'E'" and back[1]["progress"] == 100
     assert back[2]["content"] == "=SUM(A1:A2)"  # text, never a formula
     assert back[2]["notes"] == "  khoảng trắng đầu  " and back[2]["tt"] == "3"
     assert back[0]["_row"] == 2
@@ -47,7 +47,9 @@ def test_write_then_read_back_types(workspace: Workspace) -> None:
 text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(text, min_size=1, max_size=6))
 def test_text_round_trip(workspace: Workspace, contents: list[str]) -> None:
     rows = [_task(f"K.{i}", content=c) for i, c in enumerate(contents)]
@@ -55,7 +57,9 @@ def test_text_round_trip(workspace: Workspace, contents: list[str]) -> None:
     book.write_table(SHEET_TASKS, TASK_COLUMNS, rows, key_field="key")
     out = workspace.root / "rt.xlsm"
     out.write_bytes(book.to_bytes())
-    back = {r["key"]: r["content"] for r in TrackerWorkbook.open(out).read_tasks().to_dict("records")}
+    back = {
+        r["key"]: r["content"] for r in TrackerWorkbook.open(out).read_tasks().to_dict("records")
+    }
     for i, c in enumerate(contents):
         expected = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", c)
         expected = unicodedata.normalize("NFC", expected.replace("\r\n", "\n").replace("\r", "\n"))
@@ -68,17 +72,23 @@ def test_text_round_trip(workspace: Workspace, contents: list[str]) -> None:
 
 def test_user_columns_rows_and_styles_move_with_their_task(workspace: Workspace) -> None:
     book = TrackerWorkbook.open(workspace.workbook)
-    book.write_table(SHEET_TASKS, TASK_COLUMNS, [_task("A"), _task("B"), _task("C")], key_field="key")
+    book.write_table(
+        SHEET_TASKS, TASK_COLUMNS, [_task("A"), _task("B"), _task("C")], key_field="key"
+    )
     book.save(None)
     # A user adds a column with a formula, hides a row and sets a row height in Excel.
     part = book.pkg.sheet_part(SHEET_TASKS)
     with zipfile.ZipFile(workspace.workbook) as zf:
         xml = zf.read(part).decode()
     xml = xml.replace('<row r="3">', '<row r="3" ht="40" customHeight="1">')
-    xml = xml.replace("</row></sheetData>", '<c r="V4"><f>LEN(E4)</f><v>12</v></c></row></sheetData>')
+    xml = xml.replace(
+        "</row></sheetData>", '<c r="V4"><f>LEN(E4)</f><v>12</v></c></row></sheetData>'
+    )
     _replace_part(workspace.workbook, part, xml.encode())
     book = TrackerWorkbook.open(workspace.workbook)
-    book.write_table(SHEET_TASKS, TASK_COLUMNS, [_task("C"), _task("A"), _task("B")], key_field="key")
+    book.write_table(
+        SHEET_TASKS, TASK_COLUMNS, [_task("C"), _task("A"), _task("B")], key_field="key"
+    )
     book.save(None)
     ws = openpyxl.load_workbook(workspace.workbook)[SHEET_TASKS]
     assert [ws.cell(r, 1).value for r in (2, 3, 4)] == ["C", "A", "B"]
@@ -100,9 +110,15 @@ def test_append_rows_keeps_existing(workspace: Workspace) -> None:
     book.append_rows(SHEET_LOG, LOG_COLUMNS, [first])
     book.save(None)
     book = TrackerWorkbook.open(workspace.workbook)
-    book.append_rows(SHEET_LOG, LOG_COLUMNS, [{"time": datetime(2026, 11, 2, 8, 0), "action": "Hai"}])
+    book.append_rows(
+        SHEET_LOG, LOG_COLUMNS, [{"time": datetime(2026, 11, 2, 8, 0), "action": "Hai"}]
+    )
     book.save(None)
-    log = TrackerWorkbook.open(workspace.workbook).read_table(SHEET_LOG, LOG_COLUMNS).to_dict("records")
+    log = (
+        TrackerWorkbook.open(workspace.workbook)
+        .read_table(SHEET_LOG, LOG_COLUMNS)
+        .to_dict("records")
+    )
     assert [(r["action"], r["_row"]) for r in log] == [("Một", 2), ("Hai", 3)]
     assert log[0]["time"] == datetime(2026, 11, 1, 8, 0)
 
@@ -134,7 +150,10 @@ def test_backup_before_each_write(workspace: Workspace) -> None:
 
 def test_failed_edit_changes_nothing(workspace: Workspace) -> None:
     before = _digest(workspace.workbook)
-    with pytest.raises(RuntimeError), TrackerWorkbook.edit(workspace.workbook, workspace.root / "backups") as book:
+    with (
+        pytest.raises(RuntimeError),
+        TrackerWorkbook.edit(workspace.workbook, workspace.root / "backups") as book,
+    ):
         book.write_table(SHEET_TASKS, TASK_COLUMNS, [_task("A")], key_field="key")
         raise RuntimeError("boom")
     assert _digest(workspace.workbook) == before
@@ -151,5 +170,12 @@ def test_missing_header_is_named(workspace: Workspace) -> None:
 
 def test_template_opens_in_openpyxl() -> None:
     wb = openpyxl.load_workbook(template_workbook())
-    assert wb.sheetnames[:6] == ["Nhiệm vụ", "Cơ quan", "Tổng hợp", "Kiểm tra", "Nhật ký", "Cấu hình"]
+    assert wb.sheetnames[:6] == [
+        "Nhiệm vụ",
+        "Cơ quan",
+        "Tổng hợp",
+        "Kiểm tra",
+        "Nhật ký",
+        "Cấu hình",
+    ]
     assert [c.value for c in wb["Nhiệm vụ"][1]] == [c.header for c in TASK_COLUMNS]

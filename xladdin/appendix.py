@@ -39,7 +39,11 @@ def header_field(text: str) -> str | None:
         return "notes"
     if "phối hợp" in t:
         return "coordinating"
-    if "chủ trì" in t or t in ("cơ quan thực hiện", "đơn vị thực hiện", "cơ quan, đơn vị thực hiện"):
+    if "chủ trì" in t or t in (
+        "cơ quan thực hiện",
+        "đơn vị thực hiện",
+        "cơ quan, đơn vị thực hiện",
+    ):
         return "lead"
     if t.startswith(("thời gian", "thời hạn", "tiến độ", "mốc thời gian")):
         return "timeframe"
@@ -147,7 +151,10 @@ def parse_appendix(doc: RawDocument) -> Appendix:
         for f in FIELDS:
             values.setdefault(f, "")
         # python-docx style grids repeat a merged title in every column.
-        if values["content"] and all(values[f] in ("", values["content"]) for f in ("lead", "coordinating", "timeframe", "notes")):
+        if values["content"] and all(
+            values[f] in ("", values["content"])
+            for f in ("lead", "coordinating", "timeframe", "notes")
+        ):
             for f in ("lead", "coordinating", "timeframe", "notes"):
                 values[f] = ""
         if not any(values.values()) or _is_column_numbers(list(values.values())):
@@ -156,7 +163,9 @@ def parse_appendix(doc: RawDocument) -> Appendix:
     return _build_rows(raw, table.index, columns)
 
 
-def _build_rows(raw: list[tuple[int, dict[str, str]]], table_index: int, columns: dict[str, int]) -> Appendix:
+def _build_rows(
+    raw: list[tuple[int, dict[str, str]]], table_index: int, columns: dict[str, int]
+) -> Appendix:
     out: list[dict[str, str | int | Level]] = []
     warnings: list[str] = []
     section = ""
@@ -179,7 +188,12 @@ def _build_rows(raw: list[tuple[int, dict[str, str]]], table_index: int, columns
     for idx, (n, v) in enumerate(raw):
         tt = _clean_tt(v["tt"])
         content = v["content"]
-        if not tt and _SECTION_IN_TEXT.match(content) and not v["lead"] and content.upper() == content:
+        if (
+            not tt
+            and _SECTION_IN_TEXT.match(content)
+            and not v["lead"]
+            and content.upper() == content
+        ):
             m = _SECTION_IN_TEXT.match(content)
             assert m is not None
             tt, content = m.group(1), m.group(2).strip()
@@ -202,7 +216,16 @@ def _build_rows(raw: list[tuple[int, dict[str, str]]], table_index: int, columns
         if _ROMAN.match(tt.upper()) and not v["lead"] and not v["timeframe"]:
             section = unique(tt.upper(), n)
             group, group_no = "", ""
-            out.append({"key": section, "tt": tt, "level": Level.SECTION, "parent": "", "content": content, "n": n})
+            out.append(
+                {
+                    "key": section,
+                    "tt": tt,
+                    "level": Level.SECTION,
+                    "parent": "",
+                    "content": content,
+                    "n": n,
+                }
+            )
             continue
         nxt = _clean_tt(raw[idx + 1][1]["tt"]) if idx + 1 < len(raw) else ""
         if (
@@ -213,13 +236,21 @@ def _build_rows(raw: list[tuple[int, dict[str, str]]], table_index: int, columns
         ):
             group_no = tt
             group = unique(f"{section}.{tt}" if section else tt, n)
-            out.append({"key": group, "tt": tt, "level": Level.GROUP, "parent": section, "content": content, "n": n})
+            out.append(
+                {
+                    "key": group,
+                    "tt": tt,
+                    "level": Level.GROUP,
+                    "parent": section,
+                    "content": content,
+                    "n": n,
+                }
+            )
             continue
         parent = group or section
-        if group and not (tt.startswith(f"{group_no}.") or not tt):
+        if group and tt and not tt.startswith(f"{group_no}.") and re.fullmatch(r"\d+", tt):
             # A plain number after a group's tasks belongs to the section again.
-            if re.fullmatch(r"\d+", tt):
-                parent, group, group_no = section, "", ""
+            parent, group, group_no = section, "", ""
         if not tt:
             untitled[parent] = untitled.get(parent, 0) + 1
             local = f"x{untitled[parent]}"
@@ -230,12 +261,22 @@ def _build_rows(raw: list[tuple[int, dict[str, str]]], table_index: int, columns
         key = unique(f"{parent}.{local}" if parent else local, n)
         if not v["lead"]:
             warnings.append(f"Dòng {n} của bảng phụ lục (mã {key}): không có cơ quan chủ trì.")
-        out.append({**v, "key": key, "tt": tt, "level": Level.TASK, "parent": parent, "content": content, "n": n})
+        out.append(
+            {
+                **v,
+                "key": key,
+                "tt": tt,
+                "level": Level.TASK,
+                "parent": parent,
+                "content": content,
+                "n": n,
+            }
+        )
     rows = [
         AppendixRow(
             key=str(r["key"]),
             tt=str(r["tt"]),
-            level=Level(r["level"]),
+            level=Level(str(r["level"])),
             parent=str(r["parent"]),
             content=str(r.get("content", "")),
             lead=str(r.get("lead", "")),

@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from .io.sheetxml import cell_xml, col_letter
+from .vba import VbaModule, build_vba_project, document_module, parse_bas
 from .layout import (
     AGENCY_COLUMNS,
     CHECK_COLUMNS,
@@ -45,12 +46,19 @@ WORKBOOK_PATH = Path(__file__).resolve().parent.parent / "workbook" / "TheoDoiNh
 
 # Cell style indices of styles.xml below, by column kind.
 STYLE_HEADER = 1
-STYLE_BY_KIND = {"text": 2, "wrap": 3, "number": 4, "percent": 4, "date": 5, "datetime": 6, "code": 7}
+STYLE_BY_KIND = {
+    "text": 2,
+    "wrap": 3,
+    "number": 4,
+    "percent": 4,
+    "date": 5,
+    "datetime": 6,
+    "code": 7,
+}
 STYLE_TITLE = 8
 
 STYLES = (
-    HEAD
-    + '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    HEAD + '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     '<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
     '<numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm:ss"/></numFmts>'
     '<fonts count="3">'
@@ -141,7 +149,8 @@ def _sheet_xml(spec: SheetSpec, selected: bool) -> str:
         rows.append(f'<row r="1">{cell_xml("A1", spec.title, STYLE_TITLE)}</row>')
     elif spec.columns:
         cells = "".join(
-            cell_xml(f"{col_letter(i)}1", c.header, STYLE_HEADER) for i, c in enumerate(spec.columns, 1)
+            cell_xml(f"{col_letter(i)}1", c.header, STYLE_HEADER)
+            for i, c in enumerate(spec.columns, 1)
         )
         rows.append(f'<row r="1" ht="33" customHeight="1">{cells}</row>')
     for n, values in enumerate(spec.rows, start=2):
@@ -195,7 +204,9 @@ def sheet_specs() -> list[SheetSpec]:
     return [
         SheetSpec(SHEET_TASKS, "Sheet1", TASK_COLUMNS, validations=_task_validations()),
         SheetSpec(SHEET_AGENCIES, "Sheet2", AGENCY_COLUMNS),
-        SheetSpec(SHEET_SUMMARY, "Sheet3", (), autofilter=False, title="Tổng hợp tiến độ thực hiện"),
+        SheetSpec(
+            SHEET_SUMMARY, "Sheet3", (), autofilter=False, title="Tổng hợp tiến độ thực hiện"
+        ),
         SheetSpec(SHEET_CHECKS, "Sheet4", CHECK_COLUMNS),
         SheetSpec(SHEET_LOG, "Sheet5", LOG_COLUMNS),
         SheetSpec(SHEET_CONFIG, "Sheet6", CONFIG_COLUMNS, rows=config_rows, autofilter=False),
@@ -221,7 +232,11 @@ def _content_types(n_sheets: int, vba: bool) -> str:
         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         for i in range(1, n_sheets + 1)
     )
-    vba_default = '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>' if vba else ""
+    vba_default = (
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+        if vba
+        else ""
+    )
     return (
         HEAD
         + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -235,8 +250,7 @@ def _content_types(n_sheets: int, vba: bool) -> str:
         + '<Override PartName="/docProps/core.xml" ContentType="application/'
         'vnd.openxmlformats-package.core-properties+xml"/>'
         + '<Override PartName="/docProps/app.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-        + "</Types>"
+        'vnd.openxmlformats-officedocument.extended-properties+xml"/>' + "</Types>"
     )
 
 
@@ -265,7 +279,7 @@ def _workbook_xml(specs: Sequence[SheetSpec]) -> str:
         f'<sheet name={quoteattr(s.name)} sheetId="{i}"{hidden if s.hidden else ""} r:id="rId{i}"/>'
         for i, s in enumerate(specs, 1)
     )
-    titles = f"<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">'{SHEET_TASKS}'!$1:$1</definedName>"
+    titles = f'<definedName name="_xlnm.Print_Titles" localSheetId="0">\'{SHEET_TASKS}\'!$1:$1</definedName>'
     return (
         HEAD
         + f"<workbook {NS}>"
@@ -290,7 +304,10 @@ def _workbook_rels(n: int, vba: bool) -> str:
             f'<Relationship Id="rId{n + 2}" Type="http://schemas.microsoft.com/office/2006/'
             'relationships/vbaProject" Target="vbaProject.bin"/>'
         )
-    return HEAD + f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>'
+    return (
+        HEAD
+        + f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>'
+    )
 
 
 CORE = (
@@ -337,3 +354,25 @@ def build_workbook_bytes(*, vba_project: bytes | None, ribbon_xml: bytes | None)
             info.external_attr = 0o644 << 16
             zf.writestr(info, data, compresslevel=9)
     return buf.getvalue()
+
+
+def vba_modules() -> list[VbaModule]:
+    """ThisWorkbook, one document module per sheet, xlwings' standalone module and ours."""
+    import xlwings
+
+    mods = [document_module("ThisWorkbook", "workbook")]
+    mods += [document_module(s.code_name, "worksheet") for s in sheet_specs()]
+    # The embedded xlwings module must match the installed xlwings (it checks its version),
+    # which is why pyproject pins xlwings exactly.
+    xlwings_bas = Path(xlwings.__file__).with_name("xlwings.bas").read_text(encoding="cp1252")
+    mods.append(parse_bas(xlwings_bas, kind="standard"))
+    for bas in sorted(SRC_DIR.glob("*.bas")):
+        mods.append(parse_bas(bas.read_text(encoding="cp1252"), kind="standard"))
+    return mods
+
+
+def build_workbook() -> bytes:
+    """The shipped tracker: layout, VBA project and ribbon from the text sources."""
+    vba = build_vba_project(vba_modules(), project_name="TheoDoiNhiemVu")
+    ribbon = (SRC_DIR / "customUI14.xml").read_bytes()
+    return build_workbook_bytes(vba_project=vba, ribbon_xml=ribbon)

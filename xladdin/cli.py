@@ -7,6 +7,7 @@ fatal error. Tracebacks only with ``--debug``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -53,7 +54,9 @@ WORKBOOK_OPTION = click.option(
 @click.group(context_settings=CONTEXT, add_help_option=False)
 @click.help_option("-h", "--help", help=HELP_HELP)
 @click.option("--debug", is_flag=True, help="In chi tiết lỗi kỹ thuật (traceback) khi có lỗi.")
-@click.version_option(__version__, "-V", "--version", message="theodoi %(version)s", help="Hiện phiên bản.")
+@click.version_option(
+    __version__, "-V", "--version", message="theodoi %(version)s", help="Hiện phiên bản."
+)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Theo dõi thực hiện nhiệm vụ trong phụ lục kế hoạch.
@@ -81,7 +84,9 @@ def init_cmd(folder: Path, force: bool) -> None:
     from .workspace import init_workspace
 
     ws = init_workspace(folder, force=force)
-    console.print(f"Đã tạo thư mục làm việc [bold]{ws.root}[/bold] với sổ theo dõi {ws.workbook.name}.")
+    console.print(
+        f"Đã tạo thư mục làm việc [bold]{ws.root}[/bold] với sổ theo dõi {ws.workbook.name}."
+    )
     console.print("Bước tiếp theo: theodoi import KE_HOACH.docx --workbook " + str(ws.workbook))
 
 
@@ -116,9 +121,14 @@ def print_import(outcome: Any) -> None:
     for key in r.removed:
         console.print(f"  • {key}: không còn trong kế hoạch (dữ liệu cũ đã ghi vào “Nhật ký”)")
     if r.new_agencies:
-        console.print("Cơ quan mới trong danh mục: " + "; ".join(f"{a.code} – {a.name}" for a in r.new_agencies))
+        console.print(
+            "Cơ quan mới trong danh mục: "
+            + "; ".join(f"{a.code} – {a.name}" for a in r.new_agencies)
+        )
     for key, text in r.unparsed_timeframes:
-        console.print(f"[yellow]  ! {key}: chưa hiểu thời gian “{text}” – cần nhập hạn bằng tay.[/yellow]")
+        console.print(
+            f"[yellow]  ! {key}: chưa hiểu thời gian “{text}” – cần nhập hạn bằng tay.[/yellow]"
+        )
     for w in r.warnings:
         console.print(f"[yellow]  ! {w}[/yellow]")
     if outcome.backup:
@@ -128,8 +138,21 @@ def print_import(outcome: Any) -> None:
 @_command("export")
 @_help
 @WORKBOOK_OPTION
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True, help="Định dạng.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tệp kết quả (mặc định: in ra màn hình).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="Định dạng.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Tệp kết quả (mặc định: in ra màn hình).",
+)
 def export_cmd(workbook: Path | None, fmt: str, output: Path | None) -> None:
     """Xuất toàn bộ trang “Nhiệm vụ” ra JSON hoặc CSV (tên trường tiếng Anh)."""
     from .operations import EXPORT_FIELDS, export_tasks
@@ -187,6 +210,33 @@ def print_overview(tasks: Sequence[dict[str, Any]]) -> None:
     console.print(table)
 
 
+@_command("build-workbook")
+@_help
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Tệp đích (mặc định: workbook/TheoDoiNhiemVu.xlsm của mã nguồn).",
+)
+@click.option("--check", is_flag=True, help="Chỉ kiểm tra tệp đích có đúng bản dựng mới không.")
+def build_cmd(output: Path | None, check: bool) -> None:
+    """Dựng lại sổ theo dõi .xlsm từ mã nguồn dạng văn bản (dành cho người phát triển)."""
+    from .build import WORKBOOK_PATH, build_workbook
+    from .errors import FindingsError
+
+    target = output or WORKBOOK_PATH
+    data = build_workbook()
+    if check:
+        if not target.exists() or target.read_bytes() != data:
+            raise FindingsError(f"{target} khác bản dựng mới; chạy “theodoi build-workbook”.")
+        console.print(f"{target} đúng với mã nguồn.")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    console.print(f"Đã dựng {target} ({len(data):,} byte).")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code instead of raising."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -194,10 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 reconfigure(encoding="utf-8")
-            except (ValueError, OSError):
-                pass
     try:
         cli.main(args=args, prog_name="theodoi", standalone_mode=False)
     except TheoDoiError as exc:
@@ -225,7 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         else:
-            err_console.print("Chạy lại với --debug để xem chi tiết kỹ thuật và báo cho bộ phận kỹ thuật.")
+            err_console.print(
+                "Chạy lại với --debug để xem chi tiết kỹ thuật và báo cho bộ phận kỹ thuật."
+            )
         return 2
     return 0
 

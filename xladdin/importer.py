@@ -94,7 +94,9 @@ def merge_appendix(
     """
     new_agencies: list[Agency] = []
     fresh = [task_from_row(r, catalogue, new_agencies).to_record() for r in appendix.rows]
-    report = ImportReport(tasks=[], catalogue=catalogue, new_agencies=new_agencies, warnings=list(appendix.warnings))
+    report = ImportReport(
+        tasks=[], catalogue=catalogue, new_agencies=new_agencies, warnings=list(appendix.warnings)
+    )
     old = [dict(r) for r in existing if nfc(r.get("key"))]
     for r in old:
         r["key"] = nfc(r["key"])
@@ -102,10 +104,21 @@ def merge_appendix(
     matched: dict[int, dict[str, Any]] = {}
     used: set[str] = set()
 
-    def entry(action: str, key: str = "", column: str = "", old_v: Any = None, new_v: Any = None) -> None:
+    def entry(
+        action: str, key: str = "", column: str = "", old_v: Any = None, new_v: Any = None
+    ) -> None:
         report.log.append(
-            {"time": now, "action": action, "file": source, "sha256": sha256, "agency": "",
-             "key": key, "column": column, "old": old_v, "new": new_v}
+            {
+                "time": now,
+                "action": action,
+                "file": source,
+                "sha256": sha256,
+                "agency": "",
+                "key": key,
+                "column": column,
+                "old": old_v,
+                "new": new_v,
+            }
         )
 
     # 1. same key and same text
@@ -122,7 +135,11 @@ def merge_appendix(
     for i, rec in enumerate(fresh):
         if i in matched:
             continue
-        cands = [o for o in by_text.get((rec["level"], content_key(rec["content"])), []) if o["key"] not in used]
+        cands = [
+            o
+            for o in by_text.get((rec["level"], content_key(rec["content"])), [])
+            if o["key"] not in used
+        ]
         if len(cands) == 1:
             matched[i] = cands[0]
             used.add(cands[0]["key"])
@@ -154,10 +171,19 @@ def merge_appendix(
             if diff:
                 report.changed.append((rec["key"], [HEADERS[f] for f in diff]))
                 for f in diff:
-                    entry("Sửa nhiệm vụ theo kế hoạch mới", rec["key"], HEADERS[f], before[f], after[f])
+                    entry(
+                        "Sửa nhiệm vụ theo kế hoạch mới",
+                        rec["key"],
+                        HEADERS[f],
+                        before[f],
+                        after[f],
+                    )
             elif o["key"] == rec["key"]:
                 report.unchanged += 1
-        if rec["level"] == "Nhiệm vụ" and rec["deadline_kind"] == KIND_LABELS[parse_timeframe("").kind]:
+        if (
+            rec["level"] == "Nhiệm vụ"
+            and rec["deadline_kind"] == KIND_LABELS[parse_timeframe("").kind]
+        ):
             report.unparsed_timeframes.append((rec["key"], rec["timeframe"]))
         report.tasks.append(rec)
     for o in old:

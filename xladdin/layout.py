@@ -148,21 +148,50 @@ CONFIG_ITEMS: tuple[ConfigItem, ...] = (
     ConfigItem("plan_name", "Tên kế hoạch", "", "Điền tự động khi nhập phụ lục; có thể sửa."),
     ConfigItem("plan_number", "Số, ký hiệu kế hoạch", "", "Ví dụ: 250-KH/TU."),
     ConfigItem("province", "Tỉnh", "Điện Biên", "Tên tỉnh, dùng trong công văn."),
-    ConfigItem("committee", "Cơ quan cấp trên", "TỈNH ỦY ĐIỆN BIÊN", "Dòng trên cùng của tên cơ quan ban hành công văn."),
-    ConfigItem("office", "Cơ quan theo dõi", "VĂN PHÒNG", "Tên cơ quan ban hành công văn (in đậm)."),
-    ConfigItem("place", "Địa danh", "Điện Biên", "Dùng trong dòng “Điện Biên, ngày … tháng … năm …”."),
-    ConfigItem("period", "Kỳ báo cáo", "", "Dạng 2026-11 (tháng), 2026-Q4 (quý) hoặc 2026-H2 (6 tháng)."),
+    ConfigItem(
+        "committee",
+        "Cơ quan cấp trên",
+        "TỈNH ỦY ĐIỆN BIÊN",
+        "Dòng trên cùng của tên cơ quan ban hành công văn.",
+    ),
+    ConfigItem(
+        "office", "Cơ quan theo dõi", "VĂN PHÒNG", "Tên cơ quan ban hành công văn (in đậm)."
+    ),
+    ConfigItem(
+        "place", "Địa danh", "Điện Biên", "Dùng trong dòng “Điện Biên, ngày … tháng … năm …”."
+    ),
+    ConfigItem(
+        "period", "Kỳ báo cáo", "", "Dạng 2026-11 (tháng), 2026-Q4 (quý) hoặc 2026-H2 (6 tháng)."
+    ),
     ConfigItem("return_deadline", "Hạn gửi phiếu báo cáo", "", "Ngày, dạng 25/11/2026."),
-    ConfigItem("due_soon_days", "Số ngày coi là “sắp đến hạn”", "15", "Nhiệm vụ còn ít ngày hơn số này là sắp đến hạn."),
-    ConfigItem("signer_authority", "Thẩm quyền ký", "K/T CHÁNH VĂN PHÒNG", "Ví dụ: K/T CHÁNH VĂN PHÒNG hoặc để trống."),
+    ConfigItem(
+        "due_soon_days",
+        "Số ngày coi là “sắp đến hạn”",
+        "15",
+        "Nhiệm vụ còn ít ngày hơn số này là sắp đến hạn.",
+    ),
+    ConfigItem(
+        "signer_authority",
+        "Thẩm quyền ký",
+        "K/T CHÁNH VĂN PHÒNG",
+        "Ví dụ: K/T CHÁNH VĂN PHÒNG hoặc để trống.",
+    ),
     ConfigItem("signer_title", "Chức vụ người ký", "PHÓ CHÁNH VĂN PHÒNG", ""),
     ConfigItem("signer_name", "Họ tên người ký", "", ""),
-    ConfigItem("letter_suffix", "Hậu tố số công văn", "-CV/VPTU", "Số công văn để trống cho văn thư điền."),
-    ConfigItem("inbox_dir", "Thư mục nhận phiếu", "inbox", "Đường dẫn tương đối so với thư mục làm việc."),
+    ConfigItem(
+        "letter_suffix", "Hậu tố số công văn", "-CV/VPTU", "Số công văn để trống cho văn thư điền."
+    ),
+    ConfigItem(
+        "inbox_dir", "Thư mục nhận phiếu", "inbox", "Đường dẫn tương đối so với thư mục làm việc."
+    ),
     ConfigItem("outbox_dir", "Thư mục phiếu, công văn gửi đi", "outbox", ""),
     ConfigItem("archive_dir", "Thư mục lưu phiếu đã xử lý", "archive", ""),
-    ConfigItem("backup_dir", "Thư mục sao lưu", "backups", "Bản sao trước mỗi lần ghi sổ theo dõi."),
-    ConfigItem("collect_minutes", "Chu kỳ thu phiếu (phút)", "10", "Việc tự động: thu và tổng hợp phiếu."),
+    ConfigItem(
+        "backup_dir", "Thư mục sao lưu", "backups", "Bản sao trước mỗi lần ghi sổ theo dõi."
+    ),
+    ConfigItem(
+        "collect_minutes", "Chu kỳ thu phiếu (phút)", "10", "Việc tự động: thu và tổng hợp phiếu."
+    ),
     ConfigItem("reminder_time", "Giờ lập công văn đôn đốc hằng ngày", "08:00", ""),
     ConfigItem("report_weekday", "Ngày lập báo cáo tổng hợp hằng tuần", "Thứ Sáu", ""),
     ConfigItem("report_time", "Giờ lập báo cáo tổng hợp", "16:00", ""),

@@ -20,14 +20,23 @@ from .appendix import Appendix, parse_appendix
 from .importer import ImportReport, merge_appendix
 from .io.docx_io import read_docx
 from .io.tracker_io import TrackerWorkbook
-from .layout import AGENCY_COLUMNS, CONFIG_COLUMNS, LOG_COLUMNS, SHEET_AGENCIES, SHEET_CONFIG, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
+from .layout import (
+    AGENCY_COLUMNS,
+    CONFIG_COLUMNS,
+    LOG_COLUMNS,
+    SHEET_AGENCIES,
+    SHEET_CONFIG,
+    SHEET_LOG,
+    SHEET_TASKS,
+    TASK_COLUMNS,
+)
 from .model import level_from_label, nfc
 from .timeframe import kind_from_label
 from .workspace import Workspace, find_workspace
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: v for k, v in r.items() if k != "_row"} for r in frame.to_dict("records")]
+    return [{str(k): v for k, v in r.items() if k != "_row"} for r in frame.to_dict("records")]
 
 
 def catalogue_from_frame(frame: pd.DataFrame) -> AgencyCatalogue:
@@ -78,7 +87,9 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def import_plan(plan: Path, *, workbook: Path | None = None, now: datetime | None = None) -> ImportOutcome:
+def import_plan(
+    plan: Path, *, workbook: Path | None = None, now: datetime | None = None
+) -> ImportOutcome:
     """Import (or re-import) the appendix of ``plan`` into the tracker."""
     ws = find_workspace(workbook)
     now = now or datetime.now().replace(microsecond=0)
@@ -92,7 +103,9 @@ def import_plan(plan: Path, *, workbook: Path | None = None, now: datetime | Non
             appendix, existing, catalogue, source=Path(plan).name, sha256=_sha256(plan), now=now
         )
         book.write_table(SHEET_TASKS, TASK_COLUMNS, report.tasks, key_field="key")
-        book.write_table(SHEET_AGENCIES, AGENCY_COLUMNS, catalogue_records(catalogue), key_field="code")
+        book.write_table(
+            SHEET_AGENCIES, AGENCY_COLUMNS, catalogue_records(catalogue), key_field="code"
+        )
         book.append_rows(SHEET_LOG, LOG_COLUMNS, report.log)
         if not config.get("plan_name") and doc.title:
             _set_config(book, config, {"plan_name": doc.title})
@@ -100,7 +113,9 @@ def import_plan(plan: Path, *, workbook: Path | None = None, now: datetime | Non
     return ImportOutcome(ws, Path(plan), appendix, report, book.last_backup, doc.title)
 
 
-def _set_config(book: TrackerWorkbook, config: Mapping[str, str], values: Mapping[str, str]) -> None:
+def _set_config(
+    book: TrackerWorkbook, config: Mapping[str, str], values: Mapping[str, str]
+) -> None:
     from .layout import CONFIG_ITEMS
 
     rows = []
@@ -134,12 +149,16 @@ def _iso(value: Any) -> Any:
     return value
 
 
-def export_records(tasks: Iterable[Mapping[str, Any]], catalogue: AgencyCatalogue) -> list[dict[str, Any]]:
+def export_records(
+    tasks: Iterable[Mapping[str, Any]], catalogue: AgencyCatalogue
+) -> list[dict[str, Any]]:
     """Tasks with English field names and codes: the format other systems read."""
     out = []
     for t in tasks:
         level = level_from_label(t.get("level"))
-        kind = kind_from_label(str(t.get("deadline_kind") or "")) if t.get("deadline_kind") else None
+        kind = (
+            kind_from_label(str(t.get("deadline_kind") or "")) if t.get("deadline_kind") else None
+        )
         lead = nfc(t.get("lead"))
         agency = catalogue.resolve(lead) if lead else None
         rec = {f: _iso(t.get(f)) for f in EXPORT_FIELDS}

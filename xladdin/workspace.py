@@ -13,7 +13,12 @@ from .errors import WorkspaceError
 
 WORKBOOK_NAME = "TheoDoiNhiemVu.xlsm"
 SECRET_NAME = ".theodoi-secret"
-DEFAULT_FOLDERS = {"inbox_dir": "inbox", "outbox_dir": "outbox", "archive_dir": "archive", "backup_dir": "backups"}
+DEFAULT_FOLDERS = {
+    "inbox_dir": "inbox",
+    "outbox_dir": "outbox",
+    "archive_dir": "archive",
+    "backup_dir": "backups",
+}
 
 
 def bundled(package: str, name: str) -> Path:

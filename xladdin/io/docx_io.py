@@ -155,7 +155,7 @@ def read_docx(path: Path) -> RawDocument:
 
 
 def _plan_title(paragraphs: list[str]) -> str:
-    """"KẾ HOẠCH" on its own line followed by the subject → "Kế hoạch <subject>"."""
+    """ "KẾ HOẠCH" on its own line followed by the subject → "Kế hoạch <subject>"."""
     for i, p in enumerate(paragraphs[:40]):
         if p.strip().upper() == "KẾ HOẠCH" and i + 1 < len(paragraphs):
             subject = paragraphs[i + 1].strip()

@@ -204,7 +204,8 @@ def build_rows(
         out.append(state.header_xml.decode())
     elif header is not None:
         cells = "".join(
-            cell_xml(f"{col_letter(p)}1", h, state.col_styles.get(p)) for p, h in zip(positions, header, strict=True)
+            cell_xml(f"{col_letter(p)}1", h, state.col_styles.get(p))
+            for p, h in zip(positions, header, strict=True)
         )
         out.append(f'<row r="1">{cells}</row>')
     r = 1
@@ -214,7 +215,11 @@ def build_rows(
         old = state.rows_by_key.get(key)
         cells_by_col: dict[int, str] = {}
         for p, v in zip(positions, values, strict=True):
-            style = old.styles.get(p) if old is not None and p in old.styles else state.col_styles.get(p)
+            style = (
+                old.styles.get(p)
+                if old is not None and p in old.styles
+                else state.col_styles.get(p)
+            )
             cx = cell_xml(f"{col_letter(p)}{r}", v, style)
             if cx:
                 cells_by_col[p] = cx
@@ -244,7 +249,9 @@ def replace_sheet_data(sheet_xml: bytes, body: str, last_row: int, last_col: int
     return _AUTOFILTER_REF.sub(lambda mm: mm.group(1) + ref.encode() + mm.group(3), xml, count=1)
 
 
-def append_xml_rows(sheet_xml: bytes, first_row: int, rows: Sequence[Sequence[Any]], styles: Mapping[int, int]) -> bytes:
+def append_xml_rows(
+    sheet_xml: bytes, first_row: int, rows: Sequence[Sequence[Any]], styles: Mapping[int, int]
+) -> bytes:
     """Append rows after the last one without touching the existing rows (audit log)."""
     m = _SHEETDATA.search(sheet_xml)
     if m is None:
@@ -253,7 +260,9 @@ def append_xml_rows(sheet_xml: bytes, first_row: int, rows: Sequence[Sequence[An
     last_col = 1
     for n, values in enumerate(rows):
         r = first_row + n
-        cells = "".join(cell_xml(f"{col_letter(i + 1)}{r}", v, styles.get(i + 1)) for i, v in enumerate(values))
+        cells = "".join(
+            cell_xml(f"{col_letter(i + 1)}{r}", v, styles.get(i + 1)) for i, v in enumerate(values)
+        )
         last_col = max(last_col, len(values))
         parts.append(f'<row r="{r}">{cells}</row>')
     new_rows = "".join(parts).encode()
@@ -271,5 +280,7 @@ def append_xml_rows(sheet_xml: bytes, first_row: int, rows: Sequence[Sequence[An
         old_ref = re.search(rb'ref="[A-Z]+\d+(?::([A-Z]+)\d+)?"', dim.group(0))
         if old_ref and old_ref.group(1):
             last_col = max(last_col, col_index(old_ref.group(1).decode()))
-        xml = _DIMENSION.sub(f'<dimension ref="A1:{col_letter(last_col)}{last_row}"/>'.encode(), xml, count=1)
+        xml = _DIMENSION.sub(
+            f'<dimension ref="A1:{col_letter(last_col)}{last_row}"/>'.encode(), xml, count=1
+        )
     return xml

@@ -43,7 +43,11 @@ def _cell_value(value: Any, kind: str) -> Any:
     if isinstance(value, str):
         value = unicodedata.normalize("NFC", value)
         return value if value.strip() else None
-    if kind in ("text", "wrap", "code") and isinstance(value, float | int) and not isinstance(value, bool):
+    if (
+        kind in ("text", "wrap", "code")
+        and isinstance(value, float | int)
+        and not isinstance(value, bool)
+    ):
         return str(int(value)) if float(value).is_integer() else str(value)
     if kind == "date" and isinstance(value, datetime):
         return value.date() if value.time() == datetime.min.time() else value
@@ -101,15 +105,23 @@ class TrackerWorkbook:
 
         if self._calamine is None:
             try:
-                self._calamine = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self._data))
+                self._calamine = python_calamine.CalamineWorkbook.from_filelike(
+                    io.BytesIO(self._data)
+                )
             except Exception as exc:  # calamine raises its own hierarchy
                 raise InputFileError(f"Không đọc được sổ theo dõi {self.path.name}: {exc}") from exc
         if sheet not in self._calamine.sheet_names:
-            raise WorkbookFormatError(f"Sổ theo dõi {self.path.name} không có trang tính “{sheet}”.")
-        rows: list[list[Any]] = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            raise WorkbookFormatError(
+                f"Sổ theo dõi {self.path.name} không có trang tính “{sheet}”."
+            )
+        rows: list[list[Any]] = self._calamine.get_sheet_by_name(sheet).to_python(
+            skip_empty_area=False
+        )
         return rows
 
-    def read_table(self, sheet: str, columns: Sequence[Column], *, required: bool = True) -> pd.DataFrame:
+    def read_table(
+        self, sheet: str, columns: Sequence[Column], *, required: bool = True
+    ) -> pd.DataFrame:
         """One row per non-empty sheet row, fields as columns, plus ``_row`` (Excel row)."""
         rows = self._rows(sheet)
         fields = [c.field for c in columns]
@@ -182,7 +194,9 @@ class TrackerWorkbook:
         part = self.pkg.sheet_part(sheet)
         first = self._rows(sheet)
         header_row = first[0] if first else []
-        positions = self._positions(sheet, header_row, columns, required=False) if header_row else {}
+        positions = (
+            self._positions(sheet, header_row, columns, required=False) if header_row else {}
+        )
         if header_row and len(positions) < len(columns):
             self._positions(sheet, header_row, columns, required=True)
         if not positions:
@@ -191,14 +205,22 @@ class TrackerWorkbook:
         key_col = positions[key_field] if key_field else None
         state = read_state(self.pkg, part, owned_cols=pos_list, key_col=key_col)
         values = [[rec.get(c.field) for c in columns] for rec in records]
-        keys = [str(rec.get(key_field) or f"#new{n}") for n, rec in enumerate(records)] if key_field else None
-        body, last_row, last_col = build_rows(state, pos_list, values, keys, [c.header for c in columns])
+        keys = (
+            [str(rec.get(key_field) or f"#new{n}") for n, rec in enumerate(records)]
+            if key_field
+            else None
+        )
+        body, last_row, last_col = build_rows(
+            state, pos_list, values, keys, [c.header for c in columns]
+        )
         xml = replace_sheet_data(self.pkg.read(part), body, last_row, last_col)
         self.pkg.write(part, xml)
         self.pkg.drop_calc_chain_if_needed(self.pkg.sheet_index(sheet))
         self._mark(sheet)
 
-    def append_rows(self, sheet: str, columns: Sequence[Column], records: Sequence[Mapping[str, Any]]) -> None:
+    def append_rows(
+        self, sheet: str, columns: Sequence[Column], records: Sequence[Mapping[str, Any]]
+    ) -> None:
         """Append rows at the end (for the audit log): existing rows stay untouched."""
         if not records:
             return

@@ -59,7 +59,9 @@ class XlsxPackage:
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile as exc:
-            raise InputFileError(f"Tệp {name or ''} không phải tệp Excel hợp lệ (không đọc được).") from exc
+            raise InputFileError(
+                f"Tệp {name or ''} không phải tệp Excel hợp lệ (không đọc được)."
+            ) from exc
         with zf:
             infos = zf.infolist()
             if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
@@ -67,7 +69,9 @@ class XlsxPackage:
             try:
                 entries = [_Entry(i, zf.read(i)) for i in infos]
             except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
-                raise InputFileError(f"Tệp {name} bị hỏng hoặc có mật khẩu; không đọc được.") from exc
+                raise InputFileError(
+                    f"Tệp {name} bị hỏng hoặc có mật khẩu; không đọc được."
+                ) from exc
         pkg = cls(entries, name)
         if "[Content_Types].xml" not in pkg._index or "xl/workbook.xml" not in pkg._index:
             raise InputFileError(f"Tệp {name} không phải sổ tính Excel (.xlsx/.xlsm).")
