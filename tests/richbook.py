@@ -101,10 +101,14 @@ def strip_volatile(sheet_xml: bytes) -> bytes:
 # --- checking -----------------------------------------------------------------------------------
 def _first_difference(a: bytes, b: bytes) -> str:
     i = next((k for k, (p, q) in enumerate(zip(a, b, strict=False)) if p != q), min(len(a), len(b)))
-    lo = max(0, i - 60)
+
+    def around(data: bytes) -> str:
+        # Decoded so Vietnamese text stays readable; a cut multi-byte char shows escaped.
+        return data[max(0, i - 60) : i + 60].decode("utf-8", "backslashreplace")
+
     return (
-        f"sizes {len(a)} -> {len(b)}, first difference at byte {i}: "
-        f"before …{a[lo : i + 60]!r}… after …{b[lo : i + 60]!r}…"
+        f"sizes {len(a)} -> {len(b)}, first difference at byte {i}:\n"
+        f"      before …{around(a)}…\n      after  …{around(b)}…"
     )
 
 

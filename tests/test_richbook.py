@@ -276,16 +276,12 @@ def test_enrich_joins_existing_x14_validations(
     base_book: Path, rich_book: Path, tmp_path: Path
 ) -> None:
     """A product sheet that already has x14 validations keeps them, next to ours."""
-    rich = richbook.parts(rich_book)
-    ext_lst = re.search(rb"<extLst>.*</extLst>", rich[richbook.sheet_part(rich_book, EXTRA)])
-    assert ext_lst is not None
+    rich_sheet = P.parse(richbook.parts(rich_book)[richbook.sheet_part(rich_book, EXTRA)])
+    ext_lst = etree.tostring(rich_sheet.find(f"{{{P.MAIN}}}extLst"))  # declares its prefixes
     part = richbook.sheet_part(base_book, NEVER_WRITTEN)
 
     def add_ext(pkg: dict[str, bytes]) -> None:
-        # The borrowed ext uses prefixes declared on the rich sheet's root; declare them here.
-        ns = " ".join(f'xmlns:{k}="{v}"' for k, v in P.SHEET_NSMAP.items())
-        xml = pkg[part].replace(b"<worksheet ", f"<worksheet {ns} ".encode(), 1)
-        pkg[part] = xml.replace(b"</worksheet>", ext_lst.group(0) + b"</worksheet>")
+        pkg[part] = pkg[part].replace(b"</worksheet>", ext_lst + b"</worksheet>")
 
     src = _rewrite(base_book, tmp_path / "x14.xlsm", add_ext)
     dst = tmp_path / "x14_rich.xlsm"

@@ -139,6 +139,11 @@ def _retone(match: re.Match[str]) -> str:
 
 
 def _expand(match: re.Match[str]) -> str:
+    following = match.string[match.end() : match.end() + 1]
+    if following and unicodedata.combining(following):
+        # A mark on the last letter means this is not the abbreviation (and would
+        # compose with the expansion's last letter).
+        return match[0]
     return _ABBREVIATIONS.get(match[0], match[0])
 
 
