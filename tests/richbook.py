@@ -19,14 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+# tests/ is on sys.path under pytest (as for `conftest`), so the sibling imports top-level.
+import richbook_parts as P
 import xlwings
 from lxml import etree
 from openpyxl.utils.protection import hash_password
-
-try:  # imported as `tests.richbook` or, with tests/ on sys.path, as `richbook`
-    from . import richbook_parts as P
-except ImportError:
-    import richbook_parts as P  # type: ignore[no-redef]
 
 VBA_SOURCE = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
 CONTENT_TYPES = P.CONTENT_TYPES
@@ -456,7 +453,9 @@ def _add_workbook_items(pkg: P.Package, wb_part: str, written: Sequence[str], ex
         defined = P.place(wb, P.frag("<definedNames/>"), order)
     have = {(d.get("name", "").lower(), d.get("localSheetId")) for d in defined}
     q = P.quote_sheet(extra)
-    wanted = [("_xlnm.Print_Titles", index[_nfc(n)], f"{P.quote_sheet(n)}!$1:$1") for n in written]
+    wanted: list[tuple[str, int | None, str]] = [
+        ("_xlnm.Print_Titles", index[_nfc(n)], f"{P.quote_sheet(n)}!$1:$1") for n in written
+    ]
     wanted += [
         ("_xlnm.Print_Area", index[_nfc(extra)], f"{q}!$A$1:$F${P.EXTRA_LAST_ROW}"),
         ("_xlnm.Print_Titles", index[_nfc(extra)], f"{q}!$1:$2"),

@@ -2,10 +2,9 @@
 
 Kept apart from the public API in `richbook.py` so each module stays readable: the package
 plumbing (`Package`, relationship paths, schema-ordered insertion) and the part builders, which
-return plain text/bytes.  The markup
-follows what Excel 2010+ writes for the same objects (element order matters to Excel, which
-refuses files whose children are out of schema order), written from the ECMA-376 / MS-XLSX
-element definitions, not copied from any file.
+return plain text/bytes.  The markup follows what Excel 2010+ writes for the same objects
+(element order matters: Excel repairs files whose children are out of schema order), written
+from the ECMA-376 / MS-XLSX element definitions, not copied from any file.
 """
 
 from __future__ import annotations
@@ -146,6 +145,7 @@ def png_bytes(size: int = 24) -> bytes:
 
 
 CONTENT_TYPES = "[Content_Types].xml"
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 _PARSER = etree.XMLParser(remove_blank_text=False, resolve_entities=False)
 
 
@@ -264,9 +264,8 @@ class Package:
 
     def save(self, dst: Path) -> None:
         for name, root in self._xml.items():
-            self.parts[name] = etree.tostring(
-                root, xml_declaration=True, encoding="UTF-8", standalone=True
-            )
+            # The declaration exactly as Excel writes it (lxml would use single quotes).
+            self.parts[name] = XML_DECLARATION + etree.tostring(root, encoding="UTF-8")
         order = [CONTENT_TYPES] + [n for n in self.parts if n != CONTENT_TYPES]
         with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
             for name in order:
@@ -307,12 +306,12 @@ def frag(markup: str) -> etree._Element:
 
 def with_namespaces(root: etree._Element) -> etree._Element:
     """Root carrying SHEET_NSMAP declarations (lxml cannot add them in place)."""
-    missing = {
-        k: v for k, v in SHEET_NSMAP.items() if root.nsmap.get(k) != v and k not in root.nsmap
-    }
+    nsmap: dict[str | None, str] = dict(root.nsmap)
+    missing = {k: v for k, v in SHEET_NSMAP.items() if k not in nsmap}
     if not missing:
         return root
-    new = etree.Element(root.tag, attrib=dict(root.attrib), nsmap={**root.nsmap, **missing})
+    nsmap.update(missing)
+    new = etree.Element(root.tag, attrib=dict(root.attrib), nsmap=nsmap)
     new.text = root.text
     new.extend(list(root))
     return new

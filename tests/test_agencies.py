@@ -343,11 +343,12 @@ def test_split_agencies_nfc():
 # ---------------------------------------------------------------- properties
 
 VIETNAMESE_LETTERS = (
-    "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứự"
-    "vxyỳỷỹýỵ"
+    "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ"
 )
 words = st.text(
-    alphabet=st.sampled_from(list(VIETNAMESE_LETTERS + "fjwz0123456789&-.,")), min_size=1, max_size=8
+    alphabet=st.sampled_from(list(VIETNAMESE_LETTERS + "fjwz0123456789&-.,")),
+    min_size=1,
+    max_size=8,
 )
 word_lists = st.lists(words, min_size=1, max_size=6)
 gaps = st.lists(st.sampled_from([" ", "  ", "\u00a0", "\t", " \u00a0 "]), min_size=1, max_size=3)

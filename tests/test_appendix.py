@@ -13,7 +13,43 @@ from xladdin.errors import AppendixNotFoundError
 from xladdin.io.docx_io import RawDocument, RawRow, RawTable, read_docx
 from xladdin.layout import Level
 
-FIXTURE_KEYS = ["I", "I.1", "I.2", "I.3", "I.4", "I.5", "I.6", "I.7", "I.8", "I.9", "I.10", "II", "II.1", "II.1.1", "II.1.2", "II.2", "II.2.1", "II.2.2", "II.2.3", "II.2.4", "II.2.5", "II.2.6", "II.2.7", "II.2.8", "II.2.9", "II.2.10", "II.2.11", "II.2.x1", "III", "III.1", "IV", "IV.1", "IV.2", "V", "V.1"]
+FIXTURE_KEYS = [
+    "I",
+    "I.1",
+    "I.2",
+    "I.3",
+    "I.4",
+    "I.5",
+    "I.6",
+    "I.7",
+    "I.8",
+    "I.9",
+    "I.10",
+    "II",
+    "II.1",
+    "II.1.1",
+    "II.1.2",
+    "II.2",
+    "II.2.1",
+    "II.2.2",
+    "II.2.3",
+    "II.2.4",
+    "II.2.5",
+    "II.2.6",
+    "II.2.7",
+    "II.2.8",
+    "II.2.9",
+    "II.2.10",
+    "II.2.11",
+    "II.2.x1",
+    "III",
+    "III.1",
+    "IV",
+    "IV.1",
+    "IV.2",
+    "V",
+    "V.1",
+]
 
 
 def test_fixture_is_exactly_its_appendix(plan_docx: Path) -> None:

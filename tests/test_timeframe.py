@@ -283,7 +283,9 @@ def period_texts(draw: st.DrawFn) -> Expected:
         return Expected(form.format(a=year, b=last), K.RANGE, start, date(last, 12, 31), start)
     q1 = draw(st.integers(1, 3))
     q2 = draw(st.integers(q1 + 1, 4))
-    form = draw(st.sampled_from(["Quý {a} - Quý {b}/{y}", "Quý {a}-{b}/{y}", "Từ quý {a} đến quý {b}/{y}"]))
+    form = draw(
+        st.sampled_from(["Quý {a} - Quý {b}/{y}", "Quý {a}-{b}/{y}", "Từ quý {a} đến quý {b}/{y}"])
+    )
     text = form.format(a=ROMAN[q1 - 1], b=ROMAN[q2 - 1], y=year)
     start = date(year, 3 * q1 - 2, 1)
     return Expected(text, K.RANGE, start, _month_end(year, 3 * q2), start)
@@ -335,9 +337,25 @@ def test_never_raises_on_any_text(text: str):
 # arbitrary Unicode does.
 vietnamese_noise = st.lists(
     st.sampled_from(
-        list("0123456789/-.,;() IVXivx\u00a0")
-        + ["Quý ", "Qúy ", "năm ", "tháng ", "đến ", "Từ ", "trước ", "theo lộ trình", "Hoàn thành "]
-        + ["2026", "2025", "30/6/", "6 tháng đầu ", "nửa cuối ", "Thường xuyên", "Hằng năm"]
+        [
+            *list("0123456789/-.,;() IVXivx\xa0"),
+            "Quý ",
+            "Qúy ",
+            "năm ",
+            "tháng ",
+            "đến ",
+            "Từ ",
+            "trước ",
+            "theo lộ trình",
+            "Hoàn thành ",
+            "2026",
+            "2025",
+            "30/6/",
+            "6 tháng đầu ",
+            "nửa cuối ",
+            "Thường xuyên",
+            "Hằng năm",
+        ]
     ),
     max_size=12,
 ).map("".join)

@@ -127,6 +127,8 @@ def _tone_index(base: str) -> int | None:
 
 def _retone(match: re.Match[str]) -> str:
     word = match[0]
+    if _followed_by_mark(match):
+        return word
     decomposed = unicodedata.normalize("NFD", word)
     tones = [ch for ch in decomposed if ch in _TONE_MARKS]
     if len(tones) != 1:
@@ -138,11 +140,15 @@ def _retone(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFC", base[: index + 1] + tones[0] + base[index + 1 :])
 
 
-def _expand(match: re.Match[str]) -> str:
+def _followed_by_mark(match: re.Match[str]) -> bool:
+    # A stray combining mark after a word belongs to its last letter: the word is not what it
+    # seems, and rewriting it would let the mark compose with a different letter.
     following = match.string[match.end() : match.end() + 1]
-    if following and unicodedata.combining(following):
-        # A mark on the last letter means this is not the abbreviation (and would
-        # compose with the expansion's last letter).
+    return bool(following) and unicodedata.category(following).startswith("M")
+
+
+def _expand(match: re.Match[str]) -> str:
+    if _followed_by_mark(match):
         return match[0]
     return _ABBREVIATIONS.get(match[0], match[0])
 
@@ -158,8 +164,7 @@ def normalize_key(name: str) -> str:
     text = re.sub(r"\s*[-\u2010-\u2015]\s*", " - ", text)
     # Trim before expanding: "&." must become "và" already on the first pass.
     text = _trim(" ".join(text.split()))
-    # A stray combining mark after a re-toned word can compose with it, hence the NFC.
-    text = unicodedata.normalize("NFC", re.sub(r"\w+", _retone, text))
+    text = re.sub(r"\w+", _retone, text)
     text = re.sub(r"[\w&]+", _expand, text)
     return re.sub(r"(?<!\S)&(?!\S)", "và", text)
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from .io.sheetxml import cell_xml, col_letter
-from .vba import VbaModule, build_vba_project, document_module, parse_bas
 from .layout import (
     AGENCY_COLUMNS,
     CHECK_COLUMNS,
@@ -34,6 +33,7 @@ from .layout import (
     TASK_COLUMNS,
     Column,
 )
+from .vba import VbaModule, build_vba_project, document_module, parse_bas
 
 NS = (
     'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '

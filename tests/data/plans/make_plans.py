@@ -98,7 +98,6 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -135,12 +134,12 @@ class _Marker:
 BR = _Marker("BR")  # w:br inside the current paragraph
 PARA = _Marker("PARA")  # start a new paragraph inside the cell
 
-Piece = Union[str, Bold, _Marker]
+Piece = str | Bold | _Marker
 
 
 @dataclass
 class Cell:
-    content: Union[str, list] = ""
+    content: str | list = ""
     span: int = 1
     vmerge: str | None = None  # "restart" | "continue" | None
     bold: bool = False
@@ -371,9 +370,7 @@ def landscape_section(doc):
 def plain_rows(data: list, bold_first=False) -> list:
     rows = []
     for i, cells in enumerate(data):
-        rows.append(
-            Row("other", [Cell(c, bold=bold_first and i == 0) for c in cells])
-        )
+        rows.append(Row("other", [Cell(c, bold=bold_first and i == 0) for c in cells]))
     return rows
 
 
@@ -408,7 +405,9 @@ def signature_table(doc, recipients: list, sign_lines: list):
         if i:
             right.append(PARA)
         right.append(Bold(line) if line and not line.startswith("(") else line)
-    add_table(doc, [4200, 4871], [Row("other", [Cell(left), Cell(right, center=True)])], borders=False)
+    add_table(
+        doc, [4200, 4871], [Row("other", [Cell(left), Cell(right, center=True)])], borders=False
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -439,7 +438,7 @@ def expected_rows(pt: PlanTable) -> list:
         if row.kind in ("header", "header_repeat", "other"):
             continue
 
-        def val(name: str) -> str:
+        def val(name: str, by_col: list[str] = by_col) -> str:
             idx = pt.fields.get(name)
             return "" if idx is None else by_col[idx]
 
@@ -520,7 +519,14 @@ def _task(key, parent, tt, content, lead, coord, time, notes="", **kw):
 
 
 def laichau_table() -> PlanTable:
-    header = ["STT", "Nhiệm vụ chi tiết", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Ghi chú"]
+    header = [
+        "STT",
+        "Nhiệm vụ chi tiết",
+        "Đơn vị chủ trì",
+        "Đơn vị phối hợp",
+        "Thời hạn",
+        "Ghi chú",
+    ]
     grid = [737, 5103, 2268, 2835, 1701, 1926]  # 14570 twips, landscape A4
 
     def hdr(kind, mark=False):
@@ -540,7 +546,14 @@ def laichau_table() -> PlanTable:
     def group(tt, title, key, parent):
         return Row(
             "item",
-            [Cell(tt, bold=True, center=True), Cell(title, bold=True), Cell(), Cell(), Cell(), Cell()],
+            [
+                Cell(tt, bold=True, center=True),
+                Cell(title, bold=True),
+                Cell(),
+                Cell(),
+                Cell(),
+                Cell(),
+            ],
             key=key,
             level="group",
             parent=parent,
@@ -555,7 +568,9 @@ def laichau_table() -> PlanTable:
         hdr("header"),
         section(NBSP + "I ", "NÂNG CAO NHẬN THỨC,  HOÀN THIỆN THỂ CHẾ VÀ CHÍNH SÁCH ", "I"),
         _task(
-            "I.1", "I", "1",
+            "I.1",
+            "I",
+            "1",
             "Xây dựng, ban hành Kế hoạch chuyển đổi số năm 2026 của các sở, ban, "
             "ngành, UBND các xã, phường",
             "Sở Khoa học và Công nghệ",
@@ -563,7 +578,9 @@ def laichau_table() -> PlanTable:
             "Quý II/2026",
         ),
         _task(
-            "I.2", "I", "2",
+            "I.2",
+            "I",
+            "2",
             [
                 "Đẩy mạnh ",
                 Bold("tuyên truyền"),
@@ -576,7 +593,9 @@ def laichau_table() -> PlanTable:
             "Thường xuyên",
         ),
         _task(
-            "I.3", "I", "3",
+            "I.3",
+            "I",
+            "3",
             "Rà soát, cập nhật danh mục dịch vụ công trực tuyến toàn trình, một phần "
             "trên Cổng Dịch vụ công quốc gia",
             "Văn Phòng UBND tỉnh",
@@ -586,7 +605,9 @@ def laichau_table() -> PlanTable:
         ),
         # task split over a page: first half ...
         _task(
-            "I.4", "I", "4",
+            "I.4",
+            "I",
+            "4",
             "Tổ chức đánh giá, xếp hạng mức độ chuyển đổi số của các sở, ban, ngành,",
             "Sở Khoa học và Công nghệ",
             "Các sở, ban, ngành;",
@@ -606,7 +627,9 @@ def laichau_table() -> PlanTable:
             ],
         ),
         _task(
-            "I.5", "I", "5",
+            "I.5",
+            "I",
+            "5",
             ["Kiện toàn Tổ công nghệ số cộng đ", "ồng tại các thôn, bản, ", "tổ dân phố"],
             "UBND các xã, phường",
             "Sở Khoa học và Công nghệ",
@@ -614,7 +637,9 @@ def laichau_table() -> PlanTable:
         ),
         # a real task without STT (has lead + timeframe)
         _task(
-            "I.x1", "I", "",
+            "I.x1",
+            "I",
+            "",
             "100% văn bản điện tử trao đổi giữa các cơ quan hành chính nhà nước "
             "được ký số theo quy định",
             "Văn phòng UBND tỉnh",
@@ -624,7 +649,9 @@ def laichau_table() -> PlanTable:
         section("II", "PHÁT TRIỂN HẠ TẦNG SỐ, DỮ LIỆU SỐ", "II"),
         group("1", "Hạ tầng số", "II.1", "II"),
         _task(
-            "II.1.1", "II.1", "1.1",
+            "II.1.1",
+            "II.1",
+            "1.1",
             "Nâng cấp Trung tâm dữ liệu tỉnh, bảo đảm sẵn sàng kết nối với Trung "
             "tâm dữ liệu quốc gia",
             "Sở Khoa học và Công nghệ",
@@ -632,7 +659,9 @@ def laichau_table() -> PlanTable:
             "Năm 2026",
         ),
         _task(
-            "II.1.2", "II.1", "1.2",
+            "II.1.2",
+            "II.1",
+            "1.2",
             "Phủ sóng di động 4G/5G đến 100% thôn, bản chưa có sóng",
             "Sở Khoa học và Công nghệ",
             ["Các doanh nghiệp viễn thông;", PARA, "UBND các xã, phường"],
@@ -641,14 +670,18 @@ def laichau_table() -> PlanTable:
         ),
         group("2" + NBSP, " Dữ liệu số", "II.2", "II"),
         _task(
-            "II.2.1", "II.2", "2.1",
+            "II.2.1",
+            "II.2",
+            "2.1",
             "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính còn hiệu lực",
             "Văn phòng UBND tỉnh",
             "Các sở, ban, ngành",
             "Qúy IV/2026",
         ),
         _task(
-            "II.2.2", "II.2", "2.2",
+            "II.2.2",
+            "II.2",
+            "2.2",
             [
                 "Xây dựng, cập nhật cơ sở dữ liệu chuyên ngành:",
                 BR,
@@ -660,7 +693,9 @@ def laichau_table() -> PlanTable:
         ),
         section("III", "PHÁT TRIỂN KINH TẾ SỐ VÀ XÃ HỘI SỐ", "III"),
         _task(
-            "III.1", "III", "1",
+            "III.1",
+            "III",
+            "1",
             "Hỗ trợ doanh nghiệp nhỏ và vừa, hợp tác xã chuyển đổi số; đưa sản phẩm "
             "OCOP lên sàn thương mại điện tử",
             Cell("Sở Công Thương", vmerge="restart"),
@@ -668,7 +703,9 @@ def laichau_table() -> PlanTable:
             "Quý III/2026",
         ),
         _task(
-            "III.2", "III", "2",
+            "III.2",
+            "III",
+            "2",
             "Tổ chức hội nghị xúc tiến, kết nối cung cầu sản phẩm trên môi trường số",
             Cell("", vmerge="continue"),
             "Các hiệp hội doanh nghiệp",
@@ -676,7 +713,9 @@ def laichau_table() -> PlanTable:
             "Phối hợp với các tỉnh vùng Tây Bắc",
         ),
         _task(
-            "III.3", "III", "3",
+            "III.3",
+            "III",
+            "3",
             nfd,
             "Sở Tài chính",
             "Sở Y tế; Sở Giáo dục và Đào tạo; các tổ chức tín dụng",
@@ -684,7 +723,9 @@ def laichau_table() -> PlanTable:
             " Chỉ tiêu ≥ 80% giao dịch ",
         ),
         _task(
-            "III.4", "III", "4",
+            "III.4",
+            "III",
+            "4",
             "Phổ cập kỹ năng số cho người dân thông qua phong trào “Bình dân học vụ số”",
             "Tỉnh Đoàn",
             "Sở Giáo dục và Đào tạo;" + NBSP + "Sở Khoa học và Công nghệ",
@@ -806,7 +847,13 @@ def variant_table() -> PlanTable:
     def v_task(key, parent, tt, content, lead, coord, time):
         return Row(
             "item",
-            [Cell(tt, center=True), Cell(content), Cell(lead), Cell(coord), Cell(time, center=True)],
+            [
+                Cell(tt, center=True),
+                Cell(content),
+                Cell(lead),
+                Cell(coord),
+                Cell(time, center=True),
+            ],
             key=key,
             level="task",
             parent=parent,
@@ -845,21 +892,27 @@ def variant_table() -> PlanTable:
         ),
         section("I", "CẢI CÁCH THỂ CHẾ"),
         v_task(
-            "I.1", "I", "1",
+            "I.1",
+            "I",
+            "1",
             "Rà soát, hệ thống hóa văn bản quy phạm pháp luật do HĐND, UBND tỉnh ban hành",
             "Sở Tư pháp",
             "Các sở, ban, ngành",
             "Quý I/2026",
         ),
         v_task(
-            "I.2", "I", "2",
+            "I.2",
+            "I",
+            "2",
             "Xây dựng quy định chức năng, nhiệm vụ của các cơ quan chuyên môn sau sắp xếp",
             "Sở Nội vụ",
             "",
             "Tháng 6/2026",
         ),
         v_task(
-            "I.3", "I", "3",
+            "I.3",
+            "I",
+            "3",
             "Kiểm tra công tác cải cách hành chính tại các cơ quan, đơn vị",
             "Văn phòng UBND tỉnh",
             "Sở Tư pháp; Sở Nội vụ",
@@ -867,7 +920,9 @@ def variant_table() -> PlanTable:
         ),
         section("II", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH"),
         v_task(
-            "II.1", "II", "1",
+            "II.1",
+            "II",
+            "1",
             "Công bố, công khai thủ tục hành chính trên Cổng Dịch vụ công và tại Bộ "
             "phận Một cửa các cấp",
             "Trung tâm Phục vụ hành chính công tỉnh",
@@ -875,7 +930,9 @@ def variant_table() -> PlanTable:
             "Hằng quý",
         ),
         v_task(
-            "II.2", "II", "2",
+            "II.2",
+            "II",
+            "2",
             "Triển khai dịch vụ bưu chính công ích trong tiếp nhận hồ sơ, trả kết quả "
             "giải quyết thủ tục hành chính",
             "Sở Khoa học và Công nghệ",
@@ -959,7 +1016,9 @@ def main() -> None:
         docx_path = OUT_DIR / f"{stem}.docx"
         items = builder(docx_path)
         write_json(OUT_DIR / f"{stem}.expected.json", items)
-        counts = {lvl: sum(1 for i in items if i["level"] == lvl) for lvl in ("section", "group", "task")}
+        counts = {
+            lvl: sum(1 for i in items if i["level"] == lvl) for lvl in ("section", "group", "task")
+        }
         print(f"{docx_path.name}: {counts}")
 
 
