@@ -94,3 +94,29 @@ def test_same_plan_twice_same_keys_nothing_lost(imported: Workspace, plan_docx: 
         "2026-11-02",
     )
     assert outcome.backup is not None and outcome.backup.exists()
+
+
+def test_other_layout_import_flags_unparsed_timeframe(workspace: Workspace) -> None:
+    from conftest import PLANS
+
+    outcome = import_plan(PLANS / "KeHoach_LaiChau_6cot.docx", workbook=workspace.workbook, now=NOW)
+    assert outcome.report.counts() == {"rows": 19, "sections": 3, "groups": 2, "tasks": 14}
+    assert [text for _, text in outcome.report.unparsed_timeframes] == ["Khi có yêu cầu"]
+    tasks = {t["key"]: t for t in export_tasks(workbook=workspace.workbook)}
+    unparsed = next(t for t in tasks.values() if t["timeframe"] == "Khi có yêu cầu")
+    assert (unparsed["deadline_kind"], unparsed["due_date"]) == ("unparsed", None)
+    # "Văn Phòng UBND tỉnh" and "Văn phòng UBND tỉnh" are one agency
+    codes = {t["lead_code"] for t in tasks.values() if (t["lead"] or "").casefold() == "văn phòng ubnd tỉnh"}
+    assert len(codes) == 1
+
+
+def test_user_aliases_in_catalogue_sheet_are_used(workspace: Workspace, plan_docx: Path) -> None:
+    from xladdin.layout import AGENCY_COLUMNS, SHEET_AGENCIES
+
+    with TrackerWorkbook.edit(workspace.workbook, None) as book:
+        row = {"code": "VP", "name": "Văn phòng Tỉnh ủy", "aliases": "Văn Phòng TU; Văn phòng Tỉnh ủy Điện Biên"}
+        book.write_table(SHEET_AGENCIES, AGENCY_COLUMNS, [row], key_field="code")
+    import_plan(plan_docx, workbook=workspace.workbook, now=NOW)
+    tasks = export_tasks(workbook=workspace.workbook)
+    assert {t["lead_code"] for t in tasks if t["key"] in ("I.1", "II.2.x1")} == {"VP"}
+    assert next(t for t in tasks if t["key"] == "I.1")["lead"] == "Văn phòng Tỉnh ủy"

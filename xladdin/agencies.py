@@ -26,6 +26,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from .errors import WorkbookFormatError
+
 __all__ = [
     "Agency",
     "AgencyCatalogue",
@@ -271,7 +273,7 @@ def make_code(name: str, taken: set[str]) -> str:
     return f"{base}{suffix}"
 
 
-class CatalogueConflictError(ValueError):
+class CatalogueConflictError(WorkbookFormatError):
     """Two agencies claim the same code or the same name/alias; message is in Vietnamese."""
 
 

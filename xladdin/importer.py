@@ -13,7 +13,13 @@ from typing import Any
 
 from .agencies import Agency, AgencyCatalogue
 from .appendix import Appendix, AppendixRow
-from .layout import PLAN_FIELDS, STATUS_NOT_STARTED, TASK_COLUMNS, TRACKING_FIELDS, Level
+from .layout import (
+    PLAN_FIELDS,
+    STATUS_NOT_STARTED,
+    TASK_COLUMNS,
+    TRACKING_FIELDS,
+    Level,
+)
 from .model import Task, content_key, level_from_label, nfc
 from .timeframe import KIND_LABELS, parse_timeframe
 
