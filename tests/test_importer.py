@@ -106,7 +106,11 @@ def test_other_layout_import_flags_unparsed_timeframe(workspace: Workspace) -> N
     unparsed = next(t for t in tasks.values() if t["timeframe"] == "Khi có yêu cầu")
     assert (unparsed["deadline_kind"], unparsed["due_date"]) == ("unparsed", None)
     # "Văn Phòng UBND tỉnh" and "Văn phòng UBND tỉnh" are one agency
-    codes = {t["lead_code"] for t in tasks.values() if (t["lead"] or "").casefold() == "văn phòng ubnd tỉnh"}
+    codes = {
+        t["lead_code"]
+        for t in tasks.values()
+        if (t["lead"] or "").casefold() == "văn phòng ubnd tỉnh"
+    }
     assert len(codes) == 1
 
 
@@ -114,7 +118,11 @@ def test_user_aliases_in_catalogue_sheet_are_used(workspace: Workspace, plan_doc
     from xladdin.layout import AGENCY_COLUMNS, SHEET_AGENCIES
 
     with TrackerWorkbook.edit(workspace.workbook, None) as book:
-        row = {"code": "VP", "name": "Văn phòng Tỉnh ủy", "aliases": "Văn Phòng TU; Văn phòng Tỉnh ủy Điện Biên"}
+        row = {
+            "code": "VP",
+            "name": "Văn phòng Tỉnh ủy",
+            "aliases": "Văn Phòng TU; Văn phòng Tỉnh ủy Điện Biên",
+        }
         book.write_table(SHEET_AGENCIES, AGENCY_COLUMNS, [row], key_field="code")
     import_plan(plan_docx, workbook=workspace.workbook, now=NOW)
     tasks = export_tasks(workbook=workspace.workbook)
