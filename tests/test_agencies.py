@@ -51,7 +51,7 @@ SAME_AGENCY = [
 
 
 @pytest.mark.parametrize(("typed", "official"), SAME_AGENCY)
-def test_variants_share_a_key(typed: str, official: str):
+def test_variants_share_a_key(typed: str, official: str) -> None:
     assert normalize_key(typed) == normalize_key(official)
 
 
@@ -65,7 +65,7 @@ DIFFERENT_AGENCIES = [
 
 
 @pytest.mark.parametrize(("a", "b"), DIFFERENT_AGENCIES)
-def test_different_agencies_keep_different_keys(a: str, b: str):
+def test_different_agencies_keep_different_keys(a: str, b: str) -> None:
     assert normalize_key(a) != normalize_key(b)
 
 
@@ -86,24 +86,24 @@ def test_different_agencies_keep_different_keys(a: str, b: str):
         ("Hoài", "hoài"),
     ],
 )
-def test_tone_placement_is_canonical(typed: str, key: str):
+def test_tone_placement_is_canonical(typed: str, key: str) -> None:
     assert normalize_key(typed) == key
     assert unicodedata.is_normalized("NFC", normalize_key(typed))
 
 
-def test_key_of_empty_text():
+def test_key_of_empty_text() -> None:
     assert normalize_key("") == ""
     assert normalize_key(" \u00a0\t ") == ""
 
 
-def test_display_name_keeps_case():
+def test_display_name_keeps_case() -> None:
     assert display_name("  Văn Phòng\u00a0 Tỉnh ủy ") == "Văn Phòng Tỉnh ủy"
     assert display_name(nfd("Sở Tài Chính")) == "Sở Tài Chính"
     assert display_name("- Sở Tài chính;") == "Sở Tài chính"
     assert unicodedata.is_normalized("NFC", display_name(nfd("Ủy ban")))
 
 
-def test_strip_diacritics():
+def test_strip_diacritics() -> None:
     assert strip_diacritics("Đảng ủy Ủy ban nhân dân") == "Dang uy Uy ban nhan dan"
     assert strip_diacritics(nfd("Văn phòng Tỉnh ủy")) == "Van phong Tinh uy"
     assert strip_diacritics("\u00d0\u00f0") == "Dd"
@@ -112,7 +112,7 @@ def test_strip_diacritics():
 # ---------------------------------------------------------------- sorting
 
 
-def test_vietnamese_sort_order():
+def test_vietnamese_sort_order() -> None:
     names = ["Văn phòng Tỉnh ủy", "Ủy ban Kiểm tra", "Đảng ủy", "Ban Tuyên giáo", "Ban Tổ chức"]
     assert sorted(names, key=sort_key) == [
         "Ban Tổ chức",
@@ -146,11 +146,11 @@ def test_vietnamese_sort_order():
         ("Sở Tài chính", "Sở Tài chính 2"),
     ],
 )
-def test_sort_pairs(before: str, after: str):
+def test_sort_pairs(before: str, after: str) -> None:
     assert sort_key(before) < sort_key(after)
 
 
-def test_sort_key_ignores_normalisation_form():
+def test_sort_key_ignores_normalisation_form() -> None:
     assert sort_key(nfd("Ủy ban Kiểm tra")) == sort_key("Ủy ban Kiểm tra")
     assert sort_key("Ủy  ban") == sort_key("Ủy ban")
 
@@ -170,16 +170,16 @@ def test_sort_key_ignores_normalisation_form():
         ("???", "CQ"),
     ],
 )
-def test_make_code(name: str, code: str):
+def test_make_code(name: str, code: str) -> None:
     assert make_code(name, set()) == code
 
 
-def test_make_code_disambiguates():
+def test_make_code_disambiguates() -> None:
     assert make_code("Ban Tổ chức Tỉnh ủy", {"BTCTU"}) == "BTCTU2"
     assert make_code("Ban Tổ chức Tỉnh ủy", {"btctu", "BTCTU2"}) == "BTCTU3"
 
 
-def test_generated_codes_are_unique_and_ascii():
+def test_generated_codes_are_unique_and_ascii() -> None:
     catalogue = AgencyCatalogue()
     names = ["Ban Tổ chức Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy", "Ban Tài chính Tỉnh ủy", "Bộ Tư"]
     names += [f"Ban Tổ chức Thành ủy {i}" for i in range(3)]
@@ -216,18 +216,18 @@ def fixture_catalogue() -> AgencyCatalogue:
         (nfd("Ban Tổ chức Tỉnh uỷ"), "BTC"),
     ],
 )
-def test_resolve(typed: str, code: str):
+def test_resolve(typed: str, code: str) -> None:
     found = fixture_catalogue().resolve(typed)
     assert found is not None and found.code == code
 
 
-def test_resolve_unknown():
+def test_resolve_unknown() -> None:
     catalogue = fixture_catalogue()
     assert catalogue.resolve("Ban Nội chính Tỉnh ủy") is None
     assert catalogue.resolve("") is None
 
 
-def test_user_added_alias_resolves():
+def test_user_added_alias_resolves() -> None:
     catalogue = fixture_catalogue()
     assert catalogue.resolve("Văn phòng Tỉnh ủy Điện Biên") is None
     updated = catalogue.add_alias("VPTU", "Văn phòng Tỉnh ủy Điện Biên")
@@ -236,7 +236,7 @@ def test_user_added_alias_resolves():
     assert catalogue.get("vptu") == updated
 
 
-def test_alias_of_another_agency_is_a_conflict():
+def test_alias_of_another_agency_is_a_conflict() -> None:
     catalogue = fixture_catalogue()
     with pytest.raises(CatalogueConflictError, match="Văn phòng Tỉnh ủy"):
         catalogue.add_alias("STC", "VPTU")
@@ -244,7 +244,7 @@ def test_alias_of_another_agency_is_a_conflict():
         catalogue.add(Agency("VPTU", "Văn phòng khác"))
 
 
-def test_add_or_get():
+def test_add_or_get() -> None:
     catalogue = fixture_catalogue()
     agency, created = catalogue.add_or_get("  Ban Nội chính\u00a0Tỉnh ủy ")
     assert created and agency.code == "BNCTU" and agency.name == "Ban Nội chính Tỉnh ủy"
@@ -257,16 +257,17 @@ def test_add_or_get():
         catalogue.add_or_get("  ")
 
 
-def test_generated_code_never_resolves_to_another_agency():
+def test_generated_code_never_resolves_to_another_agency() -> None:
     catalogue = fixture_catalogue()
     # Initials "VPTU" would read as Văn phòng Tỉnh ủy.
     agency, created = catalogue.add_or_get("Văn phòng Trung ương")
     assert created and agency.code != "VPTU"
     assert catalogue.resolve(agency.code) == agency
-    assert catalogue.resolve("VPTU") is not None and catalogue.resolve("VPTU").code == "VPTU"
+    original = catalogue.resolve("VPTU")
+    assert original is not None and original.code == "VPTU"
 
 
-def test_agency_fields_are_normalised():
+def test_agency_fields_are_normalised() -> None:
     agency = Agency(
         " vptu ",
         nfd("Văn phòng  Tỉnh ủy"),
@@ -282,14 +283,14 @@ def test_agency_fields_are_normalised():
     )
 
 
-def test_iteration_and_sorting():
+def test_iteration_and_sorting() -> None:
     catalogue = fixture_catalogue()
     assert [a.code for a in catalogue] == ["VPTU", "UBKT", "BTC", "STC"]
     assert [a.code for a in catalogue.sorted()] == ["BTC", "STC", "UBKT", "VPTU"]
     assert "vptu" in catalogue and "Không có" not in catalogue
 
 
-def test_missing_code_is_generated():
+def test_missing_code_is_generated() -> None:
     catalogue = AgencyCatalogue([Agency("", "Ban Tổ chức Tỉnh ủy"), Agency("", "Ban Tổ chức")])
     assert sorted(a.code for a in catalogue) == ["BTC", "BTCTU"]
 
@@ -329,11 +330,11 @@ def test_missing_code_is_generated():
         (" ; \n ", []),
     ],
 )
-def test_split_agencies(text: str, parts: list[str]):
+def test_split_agencies(text: str, parts: list[str]) -> None:
     assert split_agencies(text) == parts
 
 
-def test_split_agencies_nfc():
+def test_split_agencies_nfc() -> None:
     assert split_agencies(nfd("Sở Tài chính; Ủy ban nhân dân tỉnh")) == [
         "Sở Tài chính",
         "Ủy ban nhân dân tỉnh",
@@ -356,7 +357,7 @@ gaps = st.lists(st.sampled_from([" ", "  ", "\u00a0", "\t", " \u00a0 "]), min_si
 
 @given(st.text())
 @settings(max_examples=500)
-def test_key_is_idempotent_on_any_text(text: str):
+def test_key_is_idempotent_on_any_text(text: str) -> None:
     key = normalize_key(text)
     assert normalize_key(key) == key
     assert unicodedata.is_normalized("NFC", key)
@@ -364,38 +365,38 @@ def test_key_is_idempotent_on_any_text(text: str):
 
 @given(st.text())
 @settings(max_examples=500)
-def test_key_same_for_nfc_and_nfd(text: str):
+def test_key_same_for_nfc_and_nfd(text: str) -> None:
     nfc = unicodedata.normalize("NFC", text)
     assert normalize_key(nfd(text)) == normalize_key(nfc) == normalize_key(text)
 
 
 @given(word_lists)
-def test_key_is_idempotent_on_vietnamese(ws: list[str]):
+def test_key_is_idempotent_on_vietnamese(ws: list[str]) -> None:
     key = normalize_key(" ".join(ws))
     assert normalize_key(key) == key
 
 
 @given(word_lists)
-def test_key_ignores_case(ws: list[str]):
+def test_key_ignores_case(ws: list[str]) -> None:
     text = " ".join(ws)
     assert normalize_key(text.upper()) == normalize_key(text.lower()) == normalize_key(text)
     assert normalize_key(text.title()) == normalize_key(text)
 
 
 @given(word_lists, st.data())
-def test_key_ignores_extra_spaces(ws: list[str], data: st.DataObject):
+def test_key_ignores_extra_spaces(ws: list[str], data: st.DataObject) -> None:
     spaced = "".join(w + "".join(data.draw(gaps)) for w in ws)
     assert normalize_key(spaced) == normalize_key(" ".join(ws))
 
 
 @given(word_lists)
-def test_sort_key_is_consistent_with_nfd(ws: list[str]):
+def test_sort_key_is_consistent_with_nfd(ws: list[str]) -> None:
     text = " ".join(ws)
     assert sort_key(nfd(text)) == sort_key(text)
 
 
 @given(st.text())
-def test_helpers_never_raise(text: str):
+def test_helpers_never_raise(text: str) -> None:
     split_agencies(text)
     sort_key(text)
     display_name(text)

@@ -233,7 +233,7 @@ def _parse_range(s: str) -> _Period | None:
         left, right = s[: sep.start()].strip(), s[sep.end() :].strip()
         if not left or not right:
             continue
-        left = re.sub(r"^dau\s+", "", left)
+        left, from_start = re.subn(r"^dau\s+", "", left)
         right = re.sub(r"^(?:het|cuoi)\s+", "", right)
         end = _parse_single(right)
         if end is None and (unit := _UNIT.match(left)):
@@ -244,6 +244,9 @@ def _parse_range(s: str) -> _Period | None:
         begin = _parse_single(left) or _parse_single(left, default_year=end.start.year)
         if begin is None:
             continue
+        if from_start:
+            # "từ đầu năm 2026": the range opens on the period's first day, not after it.
+            begin = begin._replace(end=begin.start)
         if begin.end < end.start:
             return _Period(DeadlineKind.RANGE, begin.start, end.end)
         return None
