@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -88,21 +88,36 @@ def _num(value: float | int) -> str:
 
 @dataclass
 class OldRow:
+    r: int
     attrs: dict[str, str]
-    styles: dict[int, int] = field(default_factory=dict)
-    extras: dict[int, bytes] = field(default_factory=dict)
+    cells: dict[int, etree._Element] = field(default_factory=dict)
 
 
 @dataclass
 class SheetState:
-    """What a worksheet holds now: header texts by column and rows by key."""
+    """What a worksheet holds now: header texts by column and its data rows."""
 
     headers: dict[int, str]
     header_xml: bytes | None
-    rows_by_key: dict[str, OldRow]
+    rows: list[OldRow]
     col_styles: dict[int, int]
     last_row: int
     max_col: int
+    shared_strings: list[str]
+
+    def rows_by_key(self, key_col: int | None) -> dict[str, OldRow]:
+        """Old rows by the text of their key cell (by row number without a key column);
+        the first row wins when a key repeats."""
+        out: dict[str, OldRow] = {}
+        for row in self.rows:
+            if key_col is None:
+                key = str(row.r)
+            else:
+                kc = row.cells.get(key_col)
+                text = _cell_text(kc, self.shared_strings).strip() if kc is not None else ""
+                key = text or f"#row{row.r}"
+            out.setdefault(key, row)
+        return out
 
 
 def _cell_text(c: etree._Element, sst: Sequence[str]) -> str:
@@ -123,13 +138,9 @@ def _strip_ns(xml: bytes) -> bytes:
     return xml.replace(f' xmlns="{NS_MAIN}"'.encode(), b"")
 
 
-def read_state(
-    pkg: XlsxPackage, part: str, *, owned_cols: Iterable[int], key_col: int | None
-) -> SheetState:
-    """Parse a worksheet to learn what a rewrite must carry over."""
+def read_state(pkg: XlsxPackage, part: str) -> SheetState:
+    """Parse a worksheet once to learn its headers and what a rewrite must carry over."""
     root = parse_xml(pkg.read(part))
-    owned = set(owned_cols)
-    sst: list[str] | None = None
     col_styles: dict[int, int] = {}
     cols = root.find(f"{{{NS_MAIN}}}cols")
     if cols is not None:
@@ -137,11 +148,12 @@ def read_state(
             if col.get("style"):
                 for i in range(int(col.get("min", "1")), int(col.get("max", "1")) + 1):
                     col_styles[i] = int(col.get("style", "0"))
-    headers: dict[int, str] = {}
+    header_cells: dict[int, etree._Element] = {}
     header_xml: bytes | None = None
-    rows: dict[str, OldRow] = {}
+    rows: list[OldRow] = []
     last_row = 1
     max_col = 0
+    needs_sst = False
     sheet_data = root.find(f"{{{NS_MAIN}}}sheetData")
     for pos, row in enumerate(sheet_data if sheet_data is not None else []):
         if row.tag != _ROW:
@@ -152,34 +164,19 @@ def read_state(
         for n, c in enumerate(row.iter(_C)):
             m = _REF.match(c.get("r", ""))
             cells[col_index(m.group(1)) if m else n + 1] = c
+            needs_sst = needs_sst or c.get("t") == "s"
         if cells:
             max_col = max(max_col, *cells)
         if r == 1:
-            if sst is None:
-                sst = pkg.shared_strings()
-            headers = {i: _cell_text(c, sst).strip() for i, c in cells.items()}
+            header_cells = cells
             header_xml = _strip_ns(etree.tostring(row))
             continue
-        if key_col is None:
-            key = str(r)
-        else:
-            kc = cells.get(key_col)
-            if kc is None:
-                key = f"#row{r}"
-            else:
-                if sst is None and kc.get("t") == "s":
-                    sst = pkg.shared_strings()
-                key = _cell_text(kc, sst or []).strip() or f"#row{r}"
         attrs = {k: v for k, v in row.attrib.items() if k not in ("r", "spans")}
-        old = OldRow(attrs=dict(attrs))
-        for i, c in cells.items():
-            if i in owned:
-                if c.get("s"):
-                    old.styles[i] = int(c.get("s", "0"))
-            else:
-                old.extras[i] = _strip_ns(etree.tostring(c))
-        rows.setdefault(key, old)
-    return SheetState(headers, header_xml, rows, col_styles, last_row, max_col)
+        rows.append(OldRow(r, attrs, cells))
+    # Product-written cells are inline strings; only a sheet Excel re-saved needs the table.
+    sst = pkg.shared_strings() if needs_sst else []
+    headers = {i: _cell_text(c, sst).strip() for i, c in header_cells.items()}
+    return SheetState(headers, header_xml, rows, col_styles, last_row, max_col, sst)
 
 
 def _readdress(cell: bytes, ref: str) -> bytes:
@@ -196,10 +193,17 @@ def build_rows(
     rows: Sequence[Sequence[Any]],
     keys: Sequence[str] | None,
     header: Sequence[str] | None,
+    key_col: int | None,
 ) -> tuple[str, int, int]:
-    """The new ``<sheetData>`` body; returns (xml, last row, last column)."""
+    """The new ``<sheetData>`` body; returns (xml, last row, last column).
+
+    Cells in ``positions`` get the new values (keeping the old cell's style); every
+    other cell of the old row with the same key moves along unchanged.
+    """
+    owned = set(positions)
+    old_rows = state.rows_by_key(key_col)
     out: list[str] = []
-    max_col = max([*positions, state.max_col if state.rows_by_key or state.headers else 0, 1])
+    max_col = max([*positions, state.max_col, 1])
     if state.header_xml is not None:
         out.append(state.header_xml.decode())
     elif header is not None:
@@ -212,19 +216,20 @@ def build_rows(
     for n, values in enumerate(rows):
         r = n + 2
         key = keys[n] if keys is not None else str(r)
-        old = state.rows_by_key.get(key)
+        old = old_rows.get(key)
+        old_cells = old.cells if old is not None else {}
         cells_by_col: dict[int, str] = {}
         for p, v in zip(positions, values, strict=True):
-            style = (
-                old.styles.get(p)
-                if old is not None and p in old.styles
-                else state.col_styles.get(p)
+            prev = old_cells.get(p)
+            style = int(prev.get("s", "0")) if prev is not None and prev.get("s") else None
+            cx = cell_xml(
+                f"{col_letter(p)}{r}", v, style if style is not None else state.col_styles.get(p)
             )
-            cx = cell_xml(f"{col_letter(p)}{r}", v, style)
             if cx:
                 cells_by_col[p] = cx
-        if old is not None:
-            for p, raw in old.extras.items():
+        for p, c in old_cells.items():
+            if p not in owned:
+                raw = _strip_ns(etree.tostring(c))
                 cells_by_col[p] = _readdress(raw, f"{col_letter(p)}{r}").decode()
         attrs = _row_attrs(old.attrs) if old is not None else ""
         body = "".join(cells_by_col[p] for p in sorted(cells_by_col))

@@ -127,7 +127,8 @@ class TrackerWorkbook:
         fields = [c.field for c in columns]
         if not rows:
             return records_frame([], [*fields, "_row"])
-        positions = self._positions(sheet, rows[0], columns, required=required)
+        header = {i + 1: h for i, h in enumerate(rows[0])}
+        positions = self._positions(sheet, header, columns, required=required)
         records = []
         for n, raw in enumerate(rows[1:], start=2):
             rec: dict[str, Any] = {}
@@ -142,9 +143,10 @@ class TrackerWorkbook:
         return records_frame(records, [*fields, "_row"])
 
     def _positions(
-        self, sheet: str, header_row: Sequence[Any], columns: Sequence[Column], *, required: bool
+        self, sheet: str, header: Mapping[int, Any], columns: Sequence[Column], *, required: bool
     ) -> dict[str, int]:
-        found = {header_key(h): i + 1 for i, h in enumerate(header_row) if str(h).strip()}
+        """Column of each field, found by its header text in row 1."""
+        found = {header_key(h): i for i, h in header.items() if str(h).strip()}
         out: dict[str, int] = {}
         missing = []
         for col in columns:
@@ -192,26 +194,21 @@ class TrackerWorkbook:
     ) -> None:
         """Replace the data rows of ``sheet`` (header and everything else kept)."""
         part = self.pkg.sheet_part(sheet)
-        first = self._rows(sheet)
-        header_row = first[0] if first else []
-        positions = (
-            self._positions(sheet, header_row, columns, required=False) if header_row else {}
-        )
-        if header_row and len(positions) < len(columns):
-            self._positions(sheet, header_row, columns, required=True)
-        if not positions:
+        state = read_state(self.pkg, part)
+        if any(state.headers.values()):
+            positions = self._positions(sheet, state.headers, columns, required=True)
+        else:
             positions = {c.field: i + 1 for i, c in enumerate(columns)}
         pos_list = [positions[c.field] for c in columns]
-        key_col = positions[key_field] if key_field else None
-        state = read_state(self.pkg, part, owned_cols=pos_list, key_col=key_col)
         values = [[rec.get(c.field) for c in columns] for rec in records]
         keys = (
             [str(rec.get(key_field) or f"#new{n}") for n, rec in enumerate(records)]
             if key_field
             else None
         )
+        key_col = positions[key_field] if key_field else None
         body, last_row, last_col = build_rows(
-            state, pos_list, values, keys, [c.header for c in columns]
+            state, pos_list, values, keys, [c.header for c in columns], key_col
         )
         xml = replace_sheet_data(self.pkg.read(part), body, last_row, last_col)
         self.pkg.write(part, xml)
@@ -225,7 +222,7 @@ class TrackerWorkbook:
         if not records:
             return
         part = self.pkg.sheet_part(sheet)
-        state = read_state(self.pkg, part, owned_cols=range(1, len(columns) + 1), key_col=None)
+        state = read_state(self.pkg, part)
         values = [[rec.get(c.field) for c in columns] for rec in records]
         xml = append_xml_rows(self.pkg.read(part), state.last_row + 1, values, state.col_styles)
         self.pkg.write(part, xml)
