@@ -179,3 +179,34 @@ def test_template_opens_in_openpyxl() -> None:
         "Cấu hình",
     ]
     assert [c.value for c in wb["Nhiệm vụ"][1]] == [c.header for c in TASK_COLUMNS]
+
+
+@pytest.mark.parametrize(("sheet_id", "dropped"), [(1, True), (6, False)])
+def test_calc_chain_dropped_only_when_it_lists_the_rewritten_sheet(
+    workspace: Workspace, sheet_id: int, dropped: bool
+) -> None:
+    with zipfile.ZipFile(workspace.workbook) as zf:
+        items = [(i, zf.read(i)) for i in zf.infolist()]
+    chain = f'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="B2" i="{sheet_id}"/></calcChain>'
+    with zipfile.ZipFile(workspace.workbook, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, content in items:
+            if info.filename == "[Content_Types].xml":
+                content = content.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/calcChain.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>',
+                )
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    b'2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>',
+                )
+            zf.writestr(info, content)
+        zf.writestr("xl/calcChain.xml", chain)
+    book = TrackerWorkbook.open(workspace.workbook)
+    book.write_table(SHEET_TASKS, TASK_COLUMNS, [_task("A")], key_field="key")
+    pkg = book.pkg
+    assert pkg.has("xl/calcChain.xml") is not dropped
+    assert (b"calcChain" in pkg.read("[Content_Types].xml")) is not dropped
+    assert (b"calcChain" in pkg.read("xl/_rels/workbook.xml.rels")) is not dropped

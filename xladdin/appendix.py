@@ -10,27 +10,22 @@ component of its TT ("1.2" under "II.1" → "II.1.2"); a task without TT is pare
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .errors import AppendixNotFoundError
 from .io.docx_io import RawDocument, RawRow, RawTable
 from .layout import Level
+from .model import fold
 
 FIELDS = ("tt", "content", "lead", "coordinating", "timeframe", "notes")
 _ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _SECTION_IN_TEXT = re.compile(r"^(?:PHẦN\s+)?([IVXLC]+)\s*[.\-–:)]\s*(.+)$")
-_NUMBERED = re.compile(r"^\d+(?:\.\d+)*$")
-
-
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def header_field(text: str) -> str | None:
     """The appendix field a header cell names, by the synonyms plans use."""
-    t = _norm(text).strip(" .:*")
+    t = fold(text).strip(" .:*")
     if not t:
         return None
     if t in ("tt", "stt", "số tt", "số thứ tự", "thứ tự", "s tt"):

@@ -17,9 +17,14 @@ def nfc(text: Any) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").split())
 
 
+def fold(text: Any) -> str:
+    """Comparison key for headers and labels: NFC, whitespace collapsed, case folded."""
+    return nfc(text).casefold()
+
+
 def content_key(text: Any) -> str:
     """What makes two task texts "the same task" across plan revisions."""
-    return nfc(text).casefold().rstrip(" .;")
+    return fold(text).rstrip(" .;")
 
 
 def level_label(level: Level) -> str:

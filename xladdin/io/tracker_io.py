@@ -28,13 +28,10 @@ from ..layout import (
     TASK_COLUMNS,
     Column,
 )
+from ..model import fold
 from . import files
 from .sheetxml import append_xml_rows, build_rows, read_state, replace_sheet_data
 from .xlsxpkg import XlsxPackage
-
-
-def header_key(text: Any) -> str:
-    return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
 
 
 def _cell_value(value: Any, kind: str) -> Any:
@@ -146,11 +143,11 @@ class TrackerWorkbook:
         self, sheet: str, header: Mapping[int, Any], columns: Sequence[Column], *, required: bool
     ) -> dict[str, int]:
         """Column of each field, found by its header text in row 1."""
-        found = {header_key(h): i for i, h in header.items() if str(h).strip()}
+        found = {fold(h): i for i, h in header.items() if str(h).strip()}
         out: dict[str, int] = {}
         missing = []
         for col in columns:
-            pos = found.get(header_key(col.header))
+            pos = found.get(fold(col.header))
             if pos is None:
                 missing.append(col.header)
             else:
@@ -171,10 +168,10 @@ class TrackerWorkbook:
     def read_config(self) -> dict[str, str]:
         """Configuration values by key, defaults filled in; dates as dd/mm/yyyy text."""
         table = self.read_table(SHEET_CONFIG, CONFIG_COLUMNS)
-        by_label = {header_key(i.label): i.key for i in CONFIG_ITEMS}
+        by_label = {fold(i.label): i.key for i in CONFIG_ITEMS}
         out = {i.key: i.default for i in CONFIG_ITEMS}
         for rec in table.to_dict("records"):
-            key = rec.get("key") or by_label.get(header_key(rec.get("label") or ""))
+            key = rec.get("key") or by_label.get(fold(rec.get("label") or ""))
             if not key:
                 continue
             value = rec.get("value")
@@ -212,7 +209,7 @@ class TrackerWorkbook:
         )
         xml = replace_sheet_data(self.pkg.read(part), body, last_row, last_col)
         self.pkg.write(part, xml)
-        self.pkg.drop_calc_chain_if_needed(self.pkg.sheet_index(sheet))
+        self.pkg.drop_calc_chain_if_needed(sheet)
         self._mark(sheet)
 
     def append_rows(

@@ -162,7 +162,7 @@ class XlsxPackage:
             return parts[sheet_name]
         raise WorkbookFormatError(f"Sổ theo dõi không có trang tính “{sheet_name}”.")
 
-    def drop_calc_chain_if_needed(self, sheet_index: int) -> None:
+    def drop_calc_chain_if_needed(self, sheet_name: str) -> None:
         """Remove calcChain.xml when it lists cells of a rewritten sheet.
 
         Excel reports a damaged file when calcChain points at a cell that no longer
@@ -171,7 +171,7 @@ class XlsxPackage:
         part = "xl/calcChain.xml"
         if not self.has(part):
             return
-        if not re.search(rb'i="%d"' % sheet_index, self.read(part)):
+        if not re.search(rb'i="%d"' % self.sheet_index(sheet_name), self.read(part)):
             return
         self.delete(part)
         ct = self.read("[Content_Types].xml")
