@@ -6,8 +6,9 @@ same core functions on data read from the open workbook.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from .io.tracker_io import TrackerWorkbook
 from .layout import (
     AGENCY_COLUMNS,
     CONFIG_COLUMNS,
+    CONFIG_ITEMS,
     LOG_COLUMNS,
     SHEET_AGENCIES,
     SHEET_CONFIG,
@@ -95,8 +97,7 @@ def import_plan(
     now = now or datetime.now().replace(microsecond=0)
     doc = read_docx(plan)
     appendix = parse_appendix(doc)
-    with TrackerWorkbook.edit(ws.workbook, None) as book:
-        config = book.read_config()
+    with _editing(ws) as (book, config):
         existing = _records(book.read_tasks())
         catalogue = catalogue_from_frame(book.read_agencies())
         report = merge_appendix(
@@ -109,15 +110,21 @@ def import_plan(
         book.append_rows(SHEET_LOG, LOG_COLUMNS, report.log)
         if not config.get("plan_name") and doc.title:
             _set_config(book, config, {"plan_name": doc.title})
-        book.backup_dir = ws.folder(config, "backup_dir")
     return ImportOutcome(ws, Path(plan), appendix, report, book.last_backup, doc.title)
+
+
+@contextlib.contextmanager
+def _editing(ws: Workspace) -> Iterator[tuple[TrackerWorkbook, dict[str, str]]]:
+    """Edit the tracker under its lock; the backup goes to the folder its own config names."""
+    with TrackerWorkbook.edit(ws.workbook, None) as book:
+        config = book.read_config()
+        book.backup_dir = ws.folder(config, "backup_dir")
+        yield book, config
 
 
 def _set_config(
     book: TrackerWorkbook, config: Mapping[str, str], values: Mapping[str, str]
 ) -> None:
-    from .layout import CONFIG_ITEMS
-
     rows = []
     for item in CONFIG_ITEMS:
         value = values.get(item.key, config.get(item.key, item.default))
@@ -127,10 +134,8 @@ def _set_config(
 
 def set_config(values: Mapping[str, str], *, workbook: Path | None = None) -> None:
     ws = find_workspace(workbook)
-    with TrackerWorkbook.edit(ws.workbook, None) as book:
-        config = book.read_config()
+    with _editing(ws) as (book, config):
         _set_config(book, config, values)
-        book.backup_dir = ws.folder(config, "backup_dir")
 
 
 # -- export ------------------------------------------------------------------------
