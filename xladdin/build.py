@@ -15,6 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from .build_styles import (
+    HEAD,
+    NS,
+    STYLE_BY_KIND,
+    STYLE_HEADER,
+    STYLE_TITLE,
+    STYLES,
+    conditional_xml,
+)
+from .build_summary import summary_parts, summary_sheet_xml
+from .io.chartxml import CT_CHART, CT_DRAWING
 from .io.sheetxml import cell_xml, col_letter
 from .layout import (
     AGENCY_COLUMNS,
@@ -35,67 +46,9 @@ from .layout import (
 )
 from .vba import VbaModule, build_vba_project, document_module, parse_bas
 
-NS = (
-    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-)
-HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 SRC_DIR = Path(__file__).resolve().parent.parent / "workbook" / "src"
 WORKBOOK_PATH = Path(__file__).resolve().parent.parent / "workbook" / "TheoDoiNhiemVu.xlsm"
-
-# Cell style indices of styles.xml below, by column kind.
-STYLE_HEADER = 1
-STYLE_BY_KIND = {
-    "text": 2,
-    "wrap": 3,
-    "number": 4,
-    "percent": 4,
-    "date": 5,
-    "datetime": 6,
-    "code": 7,
-}
-STYLE_TITLE = 8
-
-STYLES = (
-    HEAD + '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
-    '<numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm:ss"/></numFmts>'
-    '<fonts count="3">'
-    '<font><sz val="12"/><name val="Times New Roman"/><family val="1"/></font>'
-    '<font><b/><sz val="12"/><name val="Times New Roman"/><family val="1"/></font>'
-    '<font><b/><sz val="14"/><name val="Times New Roman"/><family val="1"/></font>'
-    "</fonts>"
-    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill>'
-    '<fill><patternFill patternType="solid"><fgColor rgb="FFD9E1F2"/><bgColor indexed="64"/>'
-    "</patternFill></fill></fills>"
-    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
-    '<border><left style="thin"><color rgb="FF8EA9DB"/></left><right style="thin"><color rgb="FF8EA9DB"/>'
-    '</right><top style="thin"><color rgb="FF8EA9DB"/></top><bottom style="thin"><color rgb="FF8EA9DB"/>'
-    "</bottom><diagonal/></border></borders>"
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="9">'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" '
-    'applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
-    '<alignment vertical="top"/></xf>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
-    '<alignment vertical="top" wrapText="1"/></xf>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
-    '<alignment horizontal="right" vertical="top"/></xf>'
-    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
-    'applyAlignment="1"><alignment horizontal="center" vertical="top"/></xf>'
-    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
-    'applyAlignment="1"><alignment vertical="top"/></xf>'
-    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
-    'applyAlignment="1"><alignment horizontal="left" vertical="top"/></xf>'
-    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    "</cellXfs>"
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
 
 
 @dataclass(frozen=True)
@@ -108,6 +61,7 @@ class SheetSpec:
     hidden: bool = False
     validations: str = ""
     title: str = ""
+    conditional: str = ""
 
 
 def _cols(columns: Sequence[Column]) -> str:
@@ -178,6 +132,7 @@ def _sheet_xml(spec: SheetSpec, selected: bool) -> str:
         + _cols(spec.columns)
         + f"<sheetData>{''.join(rows)}</sheetData>"
         + autofilter
+        + spec.conditional
         + spec.validations
         + '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
         + '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
@@ -202,14 +157,31 @@ def sheet_specs() -> list[SheetSpec]:
     config_rows = [(i.label, i.default, i.help, i.key) for i in CONFIG_ITEMS]
     conf_cols = (Column("k", "Interpreter_Win", 22), Column("v", "", 60))
     return [
-        SheetSpec(SHEET_TASKS, "Sheet1", TASK_COLUMNS, validations=_task_validations()),
-        SheetSpec(SHEET_AGENCIES, "Sheet2", AGENCY_COLUMNS),
         SheetSpec(
-            SHEET_SUMMARY, "Sheet3", (), autofilter=False, title="Tổng hợp tiến độ thực hiện"
+            SHEET_TASKS,
+            "Sheet1",
+            TASK_COLUMNS,
+            validations=_task_validations(),
+            conditional=conditional_xml(SHEET_TASKS, TASK_COLUMNS, row_colours=True),
         ),
+        SheetSpec(
+            SHEET_AGENCIES,
+            "Sheet2",
+            AGENCY_COLUMNS,
+            conditional=conditional_xml(SHEET_AGENCIES, AGENCY_COLUMNS, row_colours=False),
+        ),
+        # Built by build_summary (blocks side by side, a chart): no table columns here.
+        SheetSpec(SHEET_SUMMARY, "Sheet3", (), autofilter=False),
         SheetSpec(SHEET_CHECKS, "Sheet4", CHECK_COLUMNS),
         SheetSpec(SHEET_LOG, "Sheet5", LOG_COLUMNS),
-        SheetSpec(SHEET_CONFIG, "Sheet6", CONFIG_COLUMNS, rows=config_rows, autofilter=False),
+        SheetSpec(
+            SHEET_CONFIG,
+            "Sheet6",
+            CONFIG_COLUMNS,
+            rows=config_rows,
+            autofilter=False,
+            conditional=conditional_xml(SHEET_CONFIG, CONFIG_COLUMNS, row_colours=False),
+        ),
         SheetSpec(
             SHEET_XLWINGS,
             "Sheet7",
@@ -232,6 +204,10 @@ def _content_types(n_sheets: int, vba: bool) -> str:
         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         for i in range(1, n_sheets + 1)
     )
+    charts = (
+        f'<Override PartName="/xl/drawings/drawing1.xml" ContentType="{CT_DRAWING}"/>'
+        f'<Override PartName="/xl/charts/chart1.xml" ContentType="{CT_CHART}"/>'
+    )
     vba_default = (
         '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
         if vba
@@ -245,6 +221,7 @@ def _content_types(n_sheets: int, vba: bool) -> str:
         + vba_default
         + f'<Override PartName="/xl/workbook.xml" ContentType="{main}"/>'
         + sheets
+        + charts
         + '<Override PartName="/xl/styles.xml" ContentType="application/'
         'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
         + '<Override PartName="/docProps/core.xml" ContentType="application/'
@@ -341,7 +318,12 @@ def build_workbook_bytes(*, vba_project: bytes | None, ribbon_xml: bytes | None)
         ("xl/styles.xml", STYLES.encode()),
     ]
     for i, spec in enumerate(specs, 1):
-        parts.append((f"xl/worksheets/sheet{i}.xml", _sheet_xml(spec, i == 1).encode()))
+        part = f"xl/worksheets/sheet{i}.xml"
+        if spec.name == SHEET_SUMMARY:
+            parts.append((part, summary_sheet_xml(spec.code_name, i == 1).encode()))
+            parts += summary_parts(part)
+        else:
+            parts.append((part, _sheet_xml(spec, i == 1).encode()))
     if vba_project is not None:
         parts.append(("xl/vbaProject.bin", vba_project))
     if ribbon_xml is not None:

@@ -50,6 +50,13 @@ WORKBOOK_OPTION = click.option(
     help="Sổ theo dõi (.xlsm). Mặc định: sổ trong thư mục làm việc hiện tại.",
 )
 
+TODAY_OPTION = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    default=None,
+    help="Ngày dùng để tính hạn (YYYY-MM-DD hoặc dd/mm/yyyy). Mặc định: hôm nay.",
+)
+
 
 @click.group(context_settings=CONTEXT, add_help_option=False)
 @click.help_option("-h", "--help", help=HELP_HELP)
@@ -153,13 +160,26 @@ def print_import(outcome: Any) -> None:
     default=None,
     help="Tệp kết quả (mặc định: in ra màn hình).",
 )
-def export_cmd(workbook: Path | None, fmt: str, output: Path | None) -> None:
-    """Xuất toàn bộ trang “Nhiệm vụ” ra JSON hoặc CSV (tên trường tiếng Anh)."""
-    from .operations import EXPORT_FIELDS, export_tasks
+@click.option(
+    "--summary",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Ghi thêm số liệu tổng hợp (JSON) ra tệp này.",
+)
+@TODAY_OPTION
+def export_cmd(
+    workbook: Path | None, fmt: str, output: Path | None, summary: Path | None, today: Any
+) -> None:
+    """Xuất trang “Nhiệm vụ” (kèm tiến độ, tình trạng hạn tính lại) ra JSON hoặc CSV.
 
-    tasks = export_tasks(workbook=workbook)
+    JSON có thêm khóa “summary” chứa số liệu tổng hợp; với CSV dùng --summary."""
+    from .operations import EXPORT_FIELDS, summary_figures
+
+    tasks, figures = summary_figures(workbook=workbook, today=today.date() if today else None)
+    if summary is not None:
+        summary.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", "utf-8")
     if fmt == "json":
-        text = json.dumps({"tasks": tasks}, ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps({"tasks": tasks, "summary": figures}, ensure_ascii=False, indent=2) + "\n"
     else:
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=list(EXPORT_FIELDS), lineterminator="\n")
@@ -171,6 +191,103 @@ def export_cmd(workbook: Path | None, fmt: str, output: Path | None) -> None:
     else:
         output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         err_console.print(f"Đã xuất {len(tasks)} dòng ra {output}.")
+
+
+@_command("validate")
+@_help
+@WORKBOOK_OPTION
+@TODAY_OPTION
+def validate_cmd(workbook: Path | None, today: Any) -> None:
+    """Kiểm tra dữ liệu các trang “Nhiệm vụ”, “Cơ quan”, “Cấu hình”; ghi lỗi vào trang “Kiểm tra”."""
+    from .errors import FindingsError
+    from .operations import validate_workbook
+
+    with console.status("Đang kiểm tra dữ liệu…"):
+        outcome = validate_workbook(workbook=workbook, today=today.date() if today else None)
+    if not outcome.findings:
+        console.print("Không phát hiện lỗi dữ liệu. Trang “Kiểm tra” đã được làm trống.")
+        return
+    print_findings(outcome.findings)
+    raise FindingsError(
+        f"Có {len(outcome.findings)} lỗi dữ liệu; các ô lỗi được tô màu và liệt kê ở trang “Kiểm tra”."
+    )
+
+
+def print_findings(findings: Sequence[Any]) -> None:
+    table = Table(title="Kết quả kiểm tra dữ liệu")
+    for header in ("Trang tính", "Dòng", "Cột", "Giá trị", "Nội dung"):
+        table.add_column(header, justify="right" if header == "Dòng" else "left")
+    for f in findings:
+        rec = f.record()
+        table.add_row(
+            rec["sheet"],
+            str(rec["row"] or ""),
+            rec["column"],
+            str(rec["value"] or ""),
+            rec["message"],
+        )
+    console.print(table)
+
+
+@_command("recalc")
+@_help
+@WORKBOOK_OPTION
+@TODAY_OPTION
+def recalc_cmd(workbook: Path | None, today: Any) -> None:
+    """Tính lại tiến độ, tình trạng hạn và trang “Tổng hợp” (kèm biểu đồ)."""
+    from .operations import recalc_workbook
+
+    with console.status("Đang tính tiến độ…"):
+        outcome = recalc_workbook(workbook=workbook, today=today.date() if today else None)
+    print_figures(outcome.result)
+    if outcome.backup:
+        console.print(f"Bản sao lưu trước khi ghi: {outcome.backup}")
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.1f}%".replace(".", ",")
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def print_figures(result: Any) -> None:
+    from .layout import PLAN_FIGURES
+
+    plan = result.plan.as_dict()
+    console.print(f"Ngày tính hạn {result.today:%d/%m/%Y}; kỳ báo cáo {result.period.label}.")
+    table = Table(title="Toàn kế hoạch")
+    table.add_column("Chỉ tiêu")
+    table.add_column("Số liệu", justify="right")
+    for key, label in PLAN_FIGURES:
+        value = plan[key]
+        shown = (
+            _pct(value)
+            if key == "completion_rate"
+            else (_num(value) if key == "mean_progress" else str(value))
+        )
+        table.add_row(label, shown)
+    console.print(table)
+    by_agency = Table(title="Theo cơ quan chủ trì")
+    for header in (
+        "Cơ quan",
+        "Số NV",
+        "Hoàn thành",
+        "Quá hạn",
+        "Sắp đến hạn",
+        "Tỷ lệ HT",
+        "Tiến độ BQ",
+    ):
+        by_agency.add_column(header, justify="left" if header == "Cơ quan" else "right")
+    for a in result.agencies:
+        by_agency.add_row(
+            a.name, str(a.tasks), str(a.completed), str(a.overdue), str(a.due_soon),
+            _pct(a.completion_rate), _num(a.mean_progress),
+        )  # fmt: skip
+    console.print(by_agency)
+    if result.overdue:
+        console.print(f"[red]{len(result.overdue)} nhiệm vụ quá hạn[/red] (xem trang “Tổng hợp”).")
 
 
 @_command("demo")

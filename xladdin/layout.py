@@ -205,3 +205,120 @@ def task_column(field: str) -> Column:
         if col.field == field:
             return col
     raise KeyError(field)
+
+
+# -- due states and the colour of a task row -----------------------------------------
+DUE_DONE_ON_TIME = "Hoàn thành đúng hạn"
+DUE_DONE_LATE = "Hoàn thành quá hạn"
+DUE_OVERDUE = "Quá hạn"
+DUE_SOON = "Sắp đến hạn"
+DUE_ON_TIME = "Trong hạn"
+DUE_NO_DEADLINE = "Không có hạn cố định"
+DUE_STATES: tuple[str, ...] = (
+    DUE_DONE_ON_TIME,
+    DUE_DONE_LATE,
+    DUE_OVERDUE,
+    DUE_SOON,
+    DUE_ON_TIME,
+    DUE_NO_DEADLINE,
+)
+
+# Row colours of "Nhiệm vụ" (conditional formatting, so Excel and headless runs agree):
+# the common convention of Vietnamese follow-up systems, plus yellow for "due soon".
+# (name, fill ARGB, meaning) in rule priority order; the rule formulas live in build.py.
+TASK_COLOURS: tuple[tuple[str, str, str], ...] = (
+    ("overdue", "FFF8CBAD", "đỏ: quá hạn"),
+    ("done_late", "FFFCE4C4", "cam: hoàn thành quá hạn"),
+    ("done_on_time", "FFC6EFCE", "xanh lá: hoàn thành đúng hạn"),
+    ("due_soon", "FFFFF2CC", "vàng: sắp đến hạn"),
+    ("not_started", "FFE7E6E6", "xám: chưa triển khai"),
+    ("in_progress", "FFDDEBF7", "xanh dương: đang thực hiện trong hạn"),
+)
+FINDING_FILL = "FFFFFF00"  # cells named in "Kiểm tra" (highest priority rule)
+
+# -- "Tổng hợp": fixed blocks side by side, each growing downwards ----------------------
+SUMMARY_STAMP_CELL = (2, 1)  # row, column of "Tính lúc …"
+SUMMARY_TITLE_ROW = 3  # block titles
+SUMMARY_HEADER_ROW = 4
+SUMMARY_FIRST_DATA_ROW = 5
+
+
+@dataclass(frozen=True)
+class SummaryBlock:
+    title: str
+    first_col: int  # 1-based column of the block's first column
+    columns: tuple[Column, ...]
+
+
+PLAN_FIGURES: tuple[tuple[str, str], ...] = (
+    ("tasks", "Số nhiệm vụ"),
+    ("completed", "Đã hoàn thành"),
+    ("completed_on_time", "Hoàn thành đúng hạn"),
+    ("completed_late", "Hoàn thành quá hạn"),
+    ("overdue", "Quá hạn"),
+    ("due_soon", "Sắp đến hạn"),
+    ("no_fixed_deadline", "Không có hạn cố định"),
+    ("not_reported", "Chưa báo cáo kỳ này"),
+    ("completion_rate", "Tỷ lệ hoàn thành (%)"),
+    ("mean_progress", "Tiến độ bình quân (%)"),
+)
+STATUS_UNSET = "Chưa cập nhật trạng thái"
+
+SUMMARY_PLAN = SummaryBlock(
+    "Toàn kế hoạch",
+    1,
+    (Column("label", "Chỉ tiêu", 30, "wrap"), Column("value", "Số liệu", 12, "number")),
+)
+SUMMARY_AGENCIES = SummaryBlock(
+    "Theo cơ quan chủ trì",
+    4,
+    (
+        Column("name", "Cơ quan chủ trì", 34, "wrap"),
+        Column("completion_rate", "Tỷ lệ hoàn thành", 11, "percent"),
+        Column("mean_progress", "Tiến độ bình quân (%)", 11, "number"),
+        Column("tasks", "Số nhiệm vụ", 9, "number"),
+        Column("completed", "Đã hoàn thành", 10, "number"),
+        Column("completed_on_time", "Hoàn thành đúng hạn", 10, "number"),
+        Column("completed_late", "Hoàn thành quá hạn", 10, "number"),
+        Column("overdue", "Quá hạn", 8, "number"),
+        Column("due_soon", "Sắp đến hạn", 9, "number"),
+        Column("no_fixed_deadline", "Không có hạn cố định", 10, "number"),
+        Column("not_reported", "Chưa báo cáo kỳ này", 10, "number"),
+        Column("code", "Mã cơ quan", 11, "code"),
+    ),
+)
+SUMMARY_SECTIONS = SummaryBlock(
+    "Theo phần của kế hoạch",
+    17,
+    (
+        Column("key", "Mã", 7, "code"),
+        Column("title", "Phần", 40, "wrap"),
+        Column("progress", "Tiến độ (%)", 9, "number"),
+        Column("tasks", "Số nhiệm vụ", 9, "number"),
+        Column("completed", "Đã hoàn thành", 10, "number"),
+        Column("overdue", "Quá hạn", 8, "number"),
+        Column("due_soon", "Sắp đến hạn", 9, "number"),
+        Column("completion_rate", "Tỷ lệ hoàn thành", 11, "percent"),
+    ),
+)
+SUMMARY_OVERDUE = SummaryBlock(
+    "Nhiệm vụ quá hạn",
+    26,
+    (
+        Column("key", "Mã NV", 9, "code"),
+        Column("content", "Nội dung nhiệm vụ", 50, "wrap"),
+        Column("lead", "Cơ quan chủ trì", 24, "wrap"),
+        Column("due_date", "Hạn hoàn thành", 12, "date"),
+        Column("days_late", "Số ngày quá hạn", 9, "number"),
+        Column("status", "Trạng thái", 16),
+        Column("progress", "Tiến độ (%)", 9, "number"),
+    ),
+)
+SUMMARY_BLOCKS: tuple[SummaryBlock, ...] = (
+    SUMMARY_PLAN,
+    SUMMARY_AGENCIES,
+    SUMMARY_SECTIONS,
+    SUMMARY_OVERDUE,
+)
+# The chart plots completion rate by lead agency: the first two columns of that block.
+SUMMARY_CHART_TITLE = "Tỷ lệ hoàn thành theo cơ quan chủ trì"

@@ -19,21 +19,31 @@ import pandas as pd
 from .agencies import Agency, AgencyCatalogue
 from .appendix import Appendix, parse_appendix
 from .importer import ImportReport, merge_appendix
+from .io.chartxml import ChartSeries
 from .io.docx_io import read_docx
 from .io.tracker_io import TrackerWorkbook
 from .layout import (
     AGENCY_COLUMNS,
+    CHECK_COLUMNS,
     CONFIG_COLUMNS,
     CONFIG_ITEMS,
     LOG_COLUMNS,
     SHEET_AGENCIES,
+    SHEET_CHECKS,
     SHEET_CONFIG,
     SHEET_LOG,
+    SHEET_SUMMARY,
     SHEET_TASKS,
+    SUMMARY_AGENCIES,
+    SUMMARY_FIRST_DATA_ROW,
     TASK_COLUMNS,
 )
 from .model import level_from_label, nfc
+from .recalc import Recalc
+from .summary import summary_grid
 from .timeframe import kind_from_label
+from .tracker import TrackerData, check, recalc
+from .validators import Finding
 from .workspace import Workspace, find_workspace
 
 
@@ -85,8 +95,46 @@ class ImportOutcome:
     plan_title: str
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+@dataclass
+class PlanImport:
+    """An appendix merged into the tracker's records: what every import path writes back."""
+
+    appendix: Appendix
+    report: ImportReport
+    title: str
+    agencies: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    path: Path
+    title: str
+    appendix: Appendix
+    sha256: str
+
+
+def read_plan(plan: Path) -> PlanFile:
+    """Read and parse a plan before touching the tracker, so a bad plan changes nothing."""
+    doc = read_docx(plan)
+    appendix = parse_appendix(doc)
+    digest = hashlib.sha256(Path(plan).read_bytes()).hexdigest()
+    return PlanFile(Path(plan), doc.title, appendix, digest)
+
+
+def merge_plan(
+    plan: PlanFile, tasks: pd.DataFrame, agencies: pd.DataFrame, *, now: datetime
+) -> PlanImport:
+    """Merge a plan's appendix into the tracker's tasks and agency catalogue (pure)."""
+    catalogue = catalogue_from_frame(agencies)
+    report = merge_appendix(
+        plan.appendix,
+        _records(tasks),
+        catalogue,
+        source=plan.path.name,
+        sha256=plan.sha256,
+        now=now,
+    )
+    return PlanImport(plan.appendix, report, plan.title, catalogue_records(catalogue))
 
 
 def import_plan(
@@ -95,22 +143,16 @@ def import_plan(
     """Import (or re-import) the appendix of ``plan`` into the tracker."""
     ws = find_workspace(workbook)
     now = now or datetime.now().replace(microsecond=0)
-    doc = read_docx(plan)
-    appendix = parse_appendix(doc)
+    parsed = read_plan(plan)
     with _editing(ws) as (book, config):
-        existing = _records(book.read_tasks())
-        catalogue = catalogue_from_frame(book.read_agencies())
-        report = merge_appendix(
-            appendix, existing, catalogue, source=Path(plan).name, sha256=_sha256(plan), now=now
-        )
+        merged = merge_plan(parsed, book.read_tasks(), book.read_agencies(), now=now)
+        report = merged.report
         book.write_table(SHEET_TASKS, TASK_COLUMNS, report.tasks, key_field="key")
-        book.write_table(
-            SHEET_AGENCIES, AGENCY_COLUMNS, catalogue_records(catalogue), key_field="code"
-        )
+        book.write_table(SHEET_AGENCIES, AGENCY_COLUMNS, merged.agencies, key_field="code")
         book.append_rows(SHEET_LOG, LOG_COLUMNS, report.log)
-        if not config.get("plan_name") and doc.title:
-            _set_config(book, config, {"plan_name": doc.title})
-    return ImportOutcome(ws, Path(plan), appendix, report, book.last_backup, doc.title)
+        if not config.get("plan_name") and merged.title:
+            _set_config(book, config, {"plan_name": merged.title})
+    return ImportOutcome(ws, Path(plan), merged.appendix, report, book.last_backup, merged.title)
 
 
 @contextlib.contextmanager
@@ -181,7 +223,99 @@ def export_records(
     return out
 
 
-def export_tasks(*, workbook: Path | None = None) -> list[dict[str, Any]]:
+def export_tasks(
+    *, workbook: Path | None = None, today: date | None = None
+) -> list[dict[str, Any]]:
+    return summary_figures(workbook=workbook, today=today)[0]
+
+
+# -- validate and recalc ------------------------------------------------------------
+def read_data(book: TrackerWorkbook) -> TrackerData:
+    return TrackerData(
+        tasks=book.read_tasks(),
+        agencies=book.read_agencies(),
+        config_table=book.read_table(SHEET_CONFIG, CONFIG_COLUMNS),
+    )
+
+
+COMPUTED_FIELDS = ("progress", "due_state")
+KEEP_ROWS = 1_048_577  # one past Excel's last row: write_grid then clears nothing
+
+
+@dataclass
+class ValidateOutcome:
+    workspace: Workspace
+    findings: list[Finding]
+    backup: Path | None
+
+
+def validate_workbook(
+    *, workbook: Path | None = None, today: date | None = None
+) -> ValidateOutcome:
+    """Validate the tracker and list the findings in "Kiểm tra" (replacing the last run's)."""
+    ws = find_workspace(workbook)
+    today = today or date.today()
+    with _editing(ws) as (book, _config):
+        findings = check(read_data(book), today)
+        book.write_table(SHEET_CHECKS, CHECK_COLUMNS, [f.record() for f in findings])
+    return ValidateOutcome(ws, findings, book.last_backup)
+
+
+@dataclass
+class RecalcOutcome:
+    workspace: Workspace
+    result: Recalc
+    backup: Path | None
+
+
+def task_cells(result: Recalc, positions: Mapping[str, int]) -> dict[tuple[int, int], Any]:
+    """The computed cells of "Nhiệm vụ" (progress, due state) by (row, column)."""
+    cells: dict[tuple[int, int], Any] = {}
+    for t in result.tasks:
+        row = t.get("_row")
+        if row is None:
+            continue
+        for field in COMPUTED_FIELDS:
+            cells[(int(row), positions[field])] = t.get(field)
+    return cells
+
+
+def recalc_workbook(
+    *, workbook: Path | None = None, today: date | None = None, now: datetime | None = None
+) -> RecalcOutcome:
+    """Recalculate progress and due states, and rewrite the "Tổng hợp" sheet and its chart."""
+    ws = find_workspace(workbook)
+    today = today or date.today()
+    with _editing(ws) as (book, _config):
+        result = recalc(read_data(book), today, now)
+        positions = book.header_positions(SHEET_TASKS, TASK_COLUMNS)
+        # Only the computed cells change; every other cell of "Nhiệm vụ" stays as it is.
+        book.write_grid(SHEET_TASKS, task_cells(result, positions), clear_from_row=KEEP_ROWS)
+        grid = summary_grid(result)
+        name_ref, cat_ref, val_ref = grid.chart_refs()
+        agencies = grid.blocks[SUMMARY_AGENCIES.title]
+        book.write_grid(
+            SHEET_SUMMARY,
+            grid.cells,
+            clear_from_row=SUMMARY_FIRST_DATA_ROW,
+            chart=ChartSeries(
+                name_ref=name_ref,
+                name=SUMMARY_AGENCIES.columns[1].header,
+                categories_ref=cat_ref,
+                categories=[str(r[0]) for r in agencies],
+                values_ref=val_ref,
+                values=[float(r[1]) for r in agencies],
+            ),
+        )
+    return RecalcOutcome(ws, result, book.last_backup)
+
+
+def summary_figures(
+    *, workbook: Path | None = None, today: date | None = None
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Export: tasks with freshly computed fields, and the summary figures (nothing written)."""
     ws = find_workspace(workbook)
     book = TrackerWorkbook.open(ws.workbook)
-    return export_records(_records(book.read_tasks()), catalogue_from_frame(book.read_agencies()))
+    data = read_data(book)
+    result = recalc(data, today or date.today())
+    return export_records(result.tasks, data.catalogue()), result.figures()

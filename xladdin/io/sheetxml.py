@@ -27,7 +27,7 @@ _ROW = f"{{{NS_MAIN}}}row"
 _EPOCH = datetime(1899, 12, 30)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SHEETDATA = re.compile(rb"<(?:(\w+):)?sheetData\b[^>]*?(?:/>|>.*?</(?:\w+:)?sheetData>)", re.S)
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+_DIMENSION = re.compile(rb"<(?:(\w+):)?dimension\b[^>]*/>")
 _AUTOFILTER_REF = re.compile(rb'(<(?:\w+:)?autoFilter\b[^>]*?\bref=")([^"]*)(")')
 _REF = re.compile(r"([A-Z]+)(\d+)")
 MAX_CELL_TEXT = 32767
@@ -138,6 +138,24 @@ def _strip_ns(xml: bytes) -> bytes:
     return xml.replace(f' xmlns="{NS_MAIN}"'.encode(), b"")
 
 
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+def qualified_attrs(el: etree._Element) -> dict[str, str]:
+    """Attributes under the names a file spells (``x14ac:dyDescent``), ready to write
+    back; lxml keys namespaced ones as ``{uri}dyDescent``, which is no XML name."""
+    prefixes = {uri: p for p, uri in el.nsmap.items() if p}
+    prefixes[_XML_NS] = "xml"
+    out: dict[str, str] = {}
+    for key, value in el.attrib.items():
+        q = etree.QName(key)
+        if q.namespace is None:
+            out[q.localname] = value
+        elif q.namespace in prefixes:  # always, for a parsed file: its prefix is in scope
+            out[f"{prefixes[q.namespace]}:{q.localname}"] = value
+    return out
+
+
 def read_state(pkg: XlsxPackage, part: str) -> SheetState:
     """Parse a worksheet once to learn its headers and what a rewrite must carry over."""
     root = parse_xml(pkg.read(part))
@@ -171,7 +189,7 @@ def read_state(pkg: XlsxPackage, part: str) -> SheetState:
             header_cells = cells
             header_xml = _strip_ns(etree.tostring(row))
             continue
-        attrs = {k: v for k, v in row.attrib.items() if k not in ("r", "spans")}
+        attrs = {k: v for k, v in qualified_attrs(row).items() if k not in ("r", "spans")}
         rows.append(OldRow(r, attrs, cells))
     # Product-written cells are inline strings; only a sheet Excel re-saved needs the table.
     sst = pkg.shared_strings() if needs_sst else []
@@ -237,6 +255,16 @@ def build_rows(
     return "".join(out), max(r, 1), max_col
 
 
+def _set_dimension(xml: bytes, ref: str) -> bytes:
+    # Same prefix as the element replaced: unprefixed in a prefixed sheet it would
+    # fall out of the SpreadsheetML namespace.
+    def repl(m: re.Match[bytes]) -> bytes:
+        tag = m.group(1) + b":dimension" if m.group(1) else b"dimension"
+        return b"<" + tag + b' ref="' + ref.encode() + b'"/>'
+
+    return _DIMENSION.sub(repl, xml, count=1)
+
+
 def replace_sheet_data(sheet_xml: bytes, body: str, last_row: int, last_col: int) -> bytes:
     m = _SHEETDATA.search(sheet_xml)
     if m is None:
@@ -250,7 +278,7 @@ def replace_sheet_data(sheet_xml: bytes, body: str, last_row: int, last_col: int
     new = f"<{tag}>{body}</{tag}>".encode()
     xml = sheet_xml[: m.start()] + new + sheet_xml[m.end() :]
     ref = f"A1:{col_letter(last_col)}{last_row}"
-    xml = _DIMENSION.sub(f'<dimension ref="{ref}"/>'.encode(), xml, count=1)
+    xml = _set_dimension(xml, ref)
     return _AUTOFILTER_REF.sub(lambda mm: mm.group(1) + ref.encode() + mm.group(3), xml, count=1)
 
 
@@ -285,7 +313,5 @@ def append_xml_rows(
         old_ref = re.search(rb'ref="[A-Z]+\d+(?::([A-Z]+)\d+)?"', dim.group(0))
         if old_ref and old_ref.group(1):
             last_col = max(last_col, col_index(old_ref.group(1).decode()))
-        xml = _DIMENSION.sub(
-            f'<dimension ref="A1:{col_letter(last_col)}{last_row}"/>'.encode(), xml, count=1
-        )
+        xml = _set_dimension(xml, f"A1:{col_letter(last_col)}{last_row}")
     return xml

@@ -11,7 +11,7 @@ import contextlib
 import io
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,8 @@ from ..layout import (
 )
 from ..model import fold
 from . import files
+from .chartxml import ChartSeries, update_first_chart
+from .gridxml import grid_sheet_xml
 from .sheetxml import append_xml_rows, build_rows, read_state, replace_sheet_data
 from .xlsxpkg import XlsxPackage
 
@@ -46,9 +48,20 @@ def _cell_value(value: Any, kind: str) -> Any:
         and not isinstance(value, bool)
     ):
         return str(int(value)) if float(value).is_integer() else str(value)
-    if kind == "date" and isinstance(value, datetime):
-        return value.date() if value.time() == datetime.min.time() else value
+    # Office.js (and a cell whose date format Excel's locale does not know) gives the serial
+    # number; only serials of 2000-2099 are taken as dates, so a typed year such as 2026
+    # stays a number and validation reports it.
+    is_number = isinstance(value, float | int) and not isinstance(value, bool)
+    if kind in ("date", "datetime") and is_number and SERIAL_2000 <= value < SERIAL_2100:
+        value = (EXCEL_EPOCH + timedelta(days=float(value))).replace(microsecond=0)
+    if kind == "date" and isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
     return value
+
+
+EXCEL_EPOCH = datetime(1899, 12, 30)
+SERIAL_2000 = 36526  # 2000-01-01
+SERIAL_2100 = 73051  # 2100-01-01
 
 
 def records_frame(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
@@ -58,6 +71,79 @@ def records_frame(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) 
         {c: pd.Series([r.get(c) for r in records], dtype=object) for c in columns},
         columns=list(columns),
     )
+
+
+def column_positions(
+    header: Mapping[int, Any],
+    columns: Sequence[Column],
+    *,
+    sheet: str,
+    source: str,
+    required: bool = True,
+) -> dict[str, int]:
+    """Column (1-based) of each field, found by its header text in row 1."""
+    found = {fold(h): i for i, h in header.items() if h is not None and str(h).strip()}
+    out: dict[str, int] = {}
+    missing = []
+    for col in columns:
+        pos = found.get(fold(col.header))
+        if pos is None:
+            missing.append(col.header)
+        else:
+            out[col.field] = pos
+    if missing and required:
+        names = ", ".join(f"“{m}”" for m in missing)
+        raise WorkbookFormatError(
+            f"Trang tính “{sheet}” của {source} thiếu cột {names} ở dòng tiêu đề (dòng 1)."
+        )
+    return out
+
+
+def table_from_rows(
+    rows: Sequence[Sequence[Any]],
+    columns: Sequence[Column],
+    *,
+    sheet: str,
+    source: str,
+    required: bool = True,
+) -> pd.DataFrame:
+    """A sheet's values (row 1 = headers) as a frame of fields plus ``_row`` (Excel row).
+
+    The one reader of table values, whether they come from the file or from Excel."""
+    fields = [c.field for c in columns]
+    if not rows:
+        return records_frame([], [*fields, "_row"])
+    header = {i + 1: h for i, h in enumerate(rows[0])}
+    positions = column_positions(header, columns, sheet=sheet, source=source, required=required)
+    records = []
+    for n, raw in enumerate(rows[1:], start=2):
+        rec: dict[str, Any] = {}
+        for col in columns:
+            p = positions.get(col.field)
+            v = raw[p - 1] if p is not None and p - 1 < len(raw) else None
+            rec[col.field] = _cell_value(v, col.kind)
+        if all(v is None for v in rec.values()):
+            continue
+        rec["_row"] = n
+        records.append(rec)
+    return records_frame(records, [*fields, "_row"])
+
+
+def config_values(table: pd.DataFrame) -> dict[str, str]:
+    """Settings by key, defaults filled in; dates as dd/mm/yyyy text, whole numbers as integers."""
+    by_label = {fold(i.label): i.key for i in CONFIG_ITEMS}
+    out = {i.key: i.default for i in CONFIG_ITEMS}
+    for rec in table.to_dict("records"):
+        key = rec.get("key") or by_label.get(fold(rec.get("label") or ""))
+        if not key:
+            continue
+        value = rec.get("value")
+        if isinstance(value, datetime | date):
+            value = value.strftime("%d/%m/%Y")
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        out[str(key)] = "" if value is None else str(value).strip()
+    return out
 
 
 class TrackerWorkbook:
@@ -120,44 +206,14 @@ class TrackerWorkbook:
         self, sheet: str, columns: Sequence[Column], *, required: bool = True
     ) -> pd.DataFrame:
         """One row per non-empty sheet row, fields as columns, plus ``_row`` (Excel row)."""
-        rows = self._rows(sheet)
-        fields = [c.field for c in columns]
-        if not rows:
-            return records_frame([], [*fields, "_row"])
-        header = {i + 1: h for i, h in enumerate(rows[0])}
-        positions = self._positions(sheet, header, columns, required=required)
-        records = []
-        for n, raw in enumerate(rows[1:], start=2):
-            rec: dict[str, Any] = {}
-            for col in columns:
-                p = positions.get(col.field)
-                v = raw[p - 1] if p is not None and p - 1 < len(raw) else None
-                rec[col.field] = _cell_value(v, col.kind)
-            if all(v is None for v in rec.values()):
-                continue
-            rec["_row"] = n
-            records.append(rec)
-        return records_frame(records, [*fields, "_row"])
+        return table_from_rows(
+            self._rows(sheet), columns, sheet=sheet, source=self.path.name, required=required
+        )
 
-    def _positions(
-        self, sheet: str, header: Mapping[int, Any], columns: Sequence[Column], *, required: bool
-    ) -> dict[str, int]:
-        """Column of each field, found by its header text in row 1."""
-        found = {fold(h): i for i, h in header.items() if str(h).strip()}
-        out: dict[str, int] = {}
-        missing = []
-        for col in columns:
-            pos = found.get(fold(col.header))
-            if pos is None:
-                missing.append(col.header)
-            else:
-                out[col.field] = pos
-        if missing and required:
-            names = ", ".join(f"“{m}”" for m in missing)
-            raise WorkbookFormatError(
-                f"Trang tính “{sheet}” của {self.path.name} thiếu cột {names} ở dòng tiêu đề (dòng 1)."
-            )
-        return out
+    def header_positions(self, sheet: str, columns: Sequence[Column]) -> dict[str, int]:
+        rows = self._rows(sheet)
+        header = {i + 1: h for i, h in enumerate(rows[0] if rows else [])}
+        return column_positions(header, columns, sheet=sheet, source=self.path.name)
 
     def read_tasks(self) -> pd.DataFrame:
         return self.read_table(SHEET_TASKS, TASK_COLUMNS)
@@ -166,19 +222,7 @@ class TrackerWorkbook:
         return self.read_table(SHEET_AGENCIES, AGENCY_COLUMNS)
 
     def read_config(self) -> dict[str, str]:
-        """Configuration values by key, defaults filled in; dates as dd/mm/yyyy text."""
-        table = self.read_table(SHEET_CONFIG, CONFIG_COLUMNS)
-        by_label = {fold(i.label): i.key for i in CONFIG_ITEMS}
-        out = {i.key: i.default for i in CONFIG_ITEMS}
-        for rec in table.to_dict("records"):
-            key = rec.get("key") or by_label.get(fold(rec.get("label") or ""))
-            if not key:
-                continue
-            value = rec.get("value")
-            if isinstance(value, datetime | date):
-                value = value.strftime("%d/%m/%Y")
-            out[str(key)] = "" if value is None else str(value).strip()
-        return out
+        return config_values(self.read_table(SHEET_CONFIG, CONFIG_COLUMNS))
 
     # -- writing ---------------------------------------------------------------
     def write_table(
@@ -193,7 +237,7 @@ class TrackerWorkbook:
         part = self.pkg.sheet_part(sheet)
         state = read_state(self.pkg, part)
         if any(state.headers.values()):
-            positions = self._positions(sheet, state.headers, columns, required=True)
+            positions = column_positions(state.headers, columns, sheet=sheet, source=self.path.name)
         else:
             positions = {c.field: i + 1 for i, c in enumerate(columns)}
         pos_list = [positions[c.field] for c in columns]
@@ -244,3 +288,25 @@ class TrackerWorkbook:
         self._data = data
         self._calamine = None
         return copy
+
+    def write_grid(
+        self,
+        sheet: str,
+        cells: Mapping[tuple[int, int], Any],
+        *,
+        clear_from_row: int,
+        chart: ChartSeries | None = None,
+    ) -> None:
+        """Empty every row of ``sheet`` from ``clear_from_row`` down, then set ``cells``
+        ((row, column), 1-based → value; None leaves the cell empty). Rows above keep
+        their bytes unless a cell in them is written; see :mod:`gridxml` for styles.
+
+        ``chart`` repoints the first chart of the sheet's drawing (references and cached
+        points). A sheet whose chart a user deleted just gets the cells."""
+        part = self.pkg.sheet_part(sheet)
+        xml = grid_sheet_xml(self.pkg.read(part), cells, clear_from_row=clear_from_row)
+        self.pkg.write(part, xml)
+        if chart is not None:
+            update_first_chart(self.pkg, part, chart)
+        self.pkg.drop_calc_chain_if_needed(sheet)
+        self._mark(sheet)

@@ -1,0 +1,158 @@
+"""Free-form cell grids (the "Tổng hợp" blocks): clear the rows below a line, set cells.
+
+Unlike a table, a grid has no header row nor key column: several blocks sit side by
+side and each grows downwards. The rows above the cleared line (titles, headers, the
+"computed at" stamp) keep their bytes, and so does every cell not written in them;
+everything outside ``<sheetData>`` except ``<dimension>`` stays as it was (see
+:mod:`sheetxml`). Recalculation also uses it to patch single cells of "Nhiệm vụ".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from ..errors import WorkbookFormatError
+from .sheetxml import cell_xml, col_index, col_letter, qualified_attrs, replace_sheet_data
+from .xlsxpkg import NS_MAIN, parse_xml
+
+MAX_ROW = 1_048_576
+MAX_COL = 16_384
+_ROW_TAG = f"{{{NS_MAIN}}}row"
+_C_TAG = f"{{{NS_MAIN}}}c"
+_SHEETDATA = re.compile(
+    rb"<(?:[\w.-]+:)?sheetData\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?sheetData>)", re.S
+)
+# Byte spans only: lxml has parsed the same rows and cells, and says what they hold.
+_RAW_ROW = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?row>)", re.S)
+_RAW_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?c>)", re.S)
+_REF = re.compile(r"([A-Z]+)(\d+)$")
+_BROKEN = "Không đọc được các dòng của trang tính để ghi lại."
+
+
+@dataclass(frozen=True)
+class _OldCell:
+    style: int | None
+    raw: str
+
+
+def _column_styles(root: etree._Element) -> dict[int, int]:
+    out: dict[int, int] = {}
+    cols = root.find(f"{{{NS_MAIN}}}cols")
+    for col in cols if cols is not None else []:
+        if col.get("style"):
+            for i in range(int(col.get("min", "1")), int(col.get("max", "1")) + 1):
+                out[i] = int(col.get("style", "0"))
+    return out
+
+
+def _old_cells(row: etree._Element, raw: bytes) -> dict[int, _OldCell]:
+    """The row's cells by column, each with its original bytes."""
+    elements = [c for c in row if c.tag == _C_TAG]
+    spans = _RAW_CELL.findall(raw)
+    if len(spans) != len(elements):
+        raise WorkbookFormatError(_BROKEN)
+    cells: dict[int, _OldCell] = {}
+    for n, (c, span) in enumerate(zip(elements, spans, strict=True)):
+        s = c.get("s")
+        cells[_column_of(c, n)] = _OldCell(int(s) if s else None, span.decode())
+    return cells
+
+
+def _check(cells: Mapping[tuple[int, int], Any], clear_from_row: int) -> None:
+    if not 1 <= clear_from_row <= MAX_ROW + 1:
+        raise ValueError(f"clear_from_row {clear_from_row} is outside 1..{MAX_ROW + 1}")
+    for r, c in cells:
+        if not (1 <= r <= MAX_ROW and 1 <= c <= MAX_COL):
+            raise ValueError(f"cell ({r}, {c}) is outside the worksheet")
+
+
+def grid_sheet_xml(
+    sheet_xml: bytes, cells: Mapping[tuple[int, int], Any], *, clear_from_row: int
+) -> bytes:
+    """The worksheet with rows >= ``clear_from_row`` emptied and ``cells`` set.
+
+    A written cell keeps the style of the cell it replaces, else takes its column's
+    ``<col style>``; ``None`` leaves the cell empty (an existing cell keeps its style).
+    Rows above ``clear_from_row`` that receive no cell keep their exact bytes.
+    """
+    _check(cells, clear_from_row)
+    m = _SHEETDATA.search(sheet_xml)
+    if m is None:
+        raise WorkbookFormatError("Trang tính không có phần dữ liệu (sheetData).")
+    root = parse_xml(sheet_xml)
+    col_styles = _column_styles(root)
+    sheet_data = root.find(f"{{{NS_MAIN}}}sheetData")
+    parsed = [r for r in (sheet_data if sheet_data is not None else []) if r.tag == _ROW_TAG]
+    raw_rows = _RAW_ROW.findall(m.group(1) or b"")
+    if len(raw_rows) != len(parsed):
+        raise WorkbookFormatError(_BROKEN)
+
+    by_row: dict[int, dict[int, Any]] = {}
+    for (r, c), value in cells.items():
+        by_row.setdefault(r, {})[c] = value
+
+    out: dict[int, str] = {}
+    last_row, last_col = 1, 1
+    prev = 0
+    for el, raw in zip(parsed, raw_rows, strict=True):
+        # A row without r= follows the previous one (the schema allows omitting it).
+        r = int(el.get("r", str(prev + 1)))
+        prev = r
+        if r >= clear_from_row:
+            continue
+        writes = by_row.pop(r, None)
+        if writes is None:
+            out[r] = raw.decode()
+            used = [_column_of(c, n) for n, c in enumerate(x for x in el if x.tag == _C_TAG)]
+        else:
+            old = _old_cells(el, raw)
+            attrs = {k: v for k, v in qualified_attrs(el).items() if k not in ("r", "spans")}
+            out[r] = _row_xml(r, attrs, old, writes, col_styles)
+            used = [*old, *writes]
+        if used:
+            last_row = max(last_row, r)
+            last_col = max(last_col, *used)
+    for r, writes in by_row.items():
+        row = _row_xml(r, {}, {}, writes, col_styles)
+        if row:
+            out[r] = row
+            last_row = max(last_row, r)
+            last_col = max(last_col, *writes)
+    body = "".join(out[r] for r in sorted(out))
+    return replace_sheet_data(sheet_xml, body, last_row, last_col)
+
+
+def _column_of(c: etree._Element, n: int) -> int:
+    m = _REF.match(c.get("r", ""))
+    return col_index(m.group(1)) if m else n + 1
+
+
+def _row_xml(
+    r: int,
+    attrs: Mapping[str, str],
+    old: Mapping[int, _OldCell],
+    writes: Mapping[int, Any],
+    col_styles: Mapping[int, int],
+) -> str:
+    cells = {c: cell.raw for c, cell in old.items()}
+    for c, value in writes.items():
+        prev = old.get(c)
+        if prev is None and value is None:
+            continue
+        style = prev.style if prev is not None else col_styles.get(c)
+        cx = cell_xml(f"{col_letter(c)}{r}", value, style)
+        if cx:
+            cells[c] = cx
+        else:
+            cells.pop(c, None)
+    if not cells and not attrs:
+        return ""
+    a = "".join(f' {k}="{escape(v, {chr(34): "&quot;"})}"' for k, v in attrs.items())
+    body = "".join(cells[c] for c in sorted(cells))
+    return f'<row r="{r}"{a}>{body}</row>' if body else f'<row r="{r}"{a}/>'

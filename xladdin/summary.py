@@ -1,0 +1,122 @@
+"""The "Tổng hợp" sheet as cells: the same grid for the headless writer and the ribbon button.
+
+The sheet has fixed blocks side by side (see :mod:`xladdin.layout`), each growing
+downwards from row 5, so a block's length never moves another block, and the chart
+only needs the number of agencies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .io.sheetxml import col_letter
+from .layout import (
+    PLAN_FIGURES,
+    SHEET_SUMMARY,
+    STATUS_UNSET,
+    STATUSES,
+    SUMMARY_AGENCIES,
+    SUMMARY_FIRST_DATA_ROW,
+    SUMMARY_HEADER_ROW,
+    SUMMARY_OVERDUE,
+    SUMMARY_PLAN,
+    SUMMARY_SECTIONS,
+    SUMMARY_STAMP_CELL,
+    SummaryBlock,
+)
+from .recalc import Recalc
+
+Cells = dict[tuple[int, int], Any]
+
+
+@dataclass(frozen=True)
+class SummaryGrid:
+    cells: Cells
+    stamp: str
+    blocks: dict[str, list[list[Any]]]  # block title -> data rows (for bulk writes)
+    n_agencies: int
+
+    @property
+    def last_row(self) -> int:
+        return max((r for r, _ in self.cells), default=SUMMARY_FIRST_DATA_ROW)
+
+    def chart_refs(self) -> tuple[str, str, str]:
+        """(series name, categories, values) references of the completion-rate chart."""
+        first = SUMMARY_FIRST_DATA_ROW
+        last = first + max(self.n_agencies, 1) - 1
+        c0 = col_letter(SUMMARY_AGENCIES.first_col)
+        c1 = col_letter(SUMMARY_AGENCIES.first_col + 1)
+        sheet = f"'{SHEET_SUMMARY}'"
+        return (
+            f"{sheet}!${c1}${SUMMARY_HEADER_ROW}",
+            f"{sheet}!${c0}${first}:${c0}${last}",
+            f"{sheet}!${c1}${first}:${c1}${last}",
+        )
+
+
+def stamp_text(result: Recalc) -> str:
+    return (
+        f"Tính lúc {result.computed_at:%d/%m/%Y %H:%M}; ngày tính hạn "
+        f"{result.today:%d/%m/%Y}; kỳ báo cáo {result.period.label} ({result.period.code})."
+    )
+
+
+def _plan_rows(result: Recalc) -> list[list[Any]]:
+    figures = result.plan.as_dict()
+    rows: list[list[Any]] = [[label, figures[key]] for key, label in PLAN_FIGURES]
+    for status in STATUSES:
+        rows.append([f"Trạng thái: {status}", result.plan.statuses.get(status, 0)])
+    rows.append([STATUS_UNSET, result.plan.statuses.get("", 0)])
+    return rows
+
+
+def _block_rows(block: SummaryBlock, records: list[dict[str, Any]]) -> list[list[Any]]:
+    return [[rec.get(c.field) for c in block.columns] for rec in records]
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def summary_grid(result: Recalc) -> SummaryGrid:
+    agencies = [
+        {**a.as_dict(), "code": a.code, "name": a.name, "mean_progress": _round(a.mean_progress)}
+        for a in result.agencies
+    ]
+    sections = [
+        {**s.as_dict(), "key": s.key, "title": s.title, "progress": _round(s.progress)}
+        for s in result.sections
+    ]
+    overdue = [
+        {
+            "key": o.key,
+            "content": o.content,
+            "lead": o.lead,
+            "due_date": o.due_date,
+            "days_late": o.days_late,
+            "status": o.status or None,
+            "progress": o.progress,
+        }
+        for o in result.overdue
+    ]
+    plan = _plan_rows(result)
+    # The plan block's value column is plain numbers: the rate is shown in percent.
+    keys = [k for k, _ in PLAN_FIGURES]
+    plan[keys.index("completion_rate")][1] = _round(result.plan.completion_rate * 100)
+    plan[keys.index("mean_progress")][1] = _round(result.plan.mean_progress)
+    blocks = {
+        SUMMARY_PLAN.title: plan,
+        SUMMARY_AGENCIES.title: _block_rows(SUMMARY_AGENCIES, agencies),
+        SUMMARY_SECTIONS.title: _block_rows(SUMMARY_SECTIONS, sections),
+        SUMMARY_OVERDUE.title: _block_rows(SUMMARY_OVERDUE, overdue),
+    }
+    cells: Cells = {}
+    stamp = stamp_text(result)
+    cells[SUMMARY_STAMP_CELL] = stamp
+    for block in (SUMMARY_PLAN, SUMMARY_AGENCIES, SUMMARY_SECTIONS, SUMMARY_OVERDUE):
+        for r, row in enumerate(blocks[block.title], start=SUMMARY_FIRST_DATA_ROW):
+            for c, value in enumerate(row, start=block.first_col):
+                if value is not None and value != "":
+                    cells[(r, c)] = value
+    return SummaryGrid(cells, stamp, blocks, len(agencies))

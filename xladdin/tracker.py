@@ -1,0 +1,125 @@
+"""The tracker's data as frames, and the core calls the buttons, CLI and jobs all make.
+
+:class:`TrackerData` is what one bulk read of the "Nhiệm vụ", "Cơ quan" and "Cấu hình"
+sheets gives, whether from the file (:mod:`xladdin.io.tracker_io`) or from the open
+workbook (:mod:`xladdin.buttons`). :func:`check` and :func:`recalc` are pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from .agencies import Agency, AgencyCatalogue, CatalogueConflictError
+from .io.tracker_io import config_values, table_from_rows
+from .layout import (
+    AGENCY_COLUMNS,
+    CONFIG_COLUMNS,
+    SHEET_AGENCIES,
+    SHEET_CONFIG,
+    SHEET_TASKS,
+    TASK_COLUMNS,
+)
+from .model import nfc
+from .period import Period, current_period
+from .recalc import Recalc, recalculate
+from .validators import Finding, validate_tracker
+
+
+@dataclass(frozen=True)
+class TrackerData:
+    tasks: pd.DataFrame
+    agencies: pd.DataFrame
+    config_table: pd.DataFrame
+
+    @classmethod
+    def from_rows(cls, sheets: Mapping[str, Sequence[Sequence[Any]]], source: str) -> TrackerData:
+        """From each sheet's values as Excel gives them (row 1 = headers)."""
+        return cls(
+            tasks=table_from_rows(
+                sheets[SHEET_TASKS], TASK_COLUMNS, sheet=SHEET_TASKS, source=source
+            ),
+            agencies=table_from_rows(
+                sheets[SHEET_AGENCIES], AGENCY_COLUMNS, sheet=SHEET_AGENCIES, source=source
+            ),
+            config_table=table_from_rows(
+                sheets[SHEET_CONFIG], CONFIG_COLUMNS, sheet=SHEET_CONFIG, source=source
+            ),
+        )
+
+    @property
+    def config(self) -> dict[str, str]:
+        return config_values(self.config_table)
+
+    def catalogue(self) -> AgencyCatalogue:
+        return lenient_catalogue(self.agencies)
+
+    def task_records(self) -> list[dict[str, Any]]:
+        return [{str(k): v for k, v in r.items()} for r in self.tasks.to_dict("records")]
+
+
+def lenient_catalogue(frame: pd.DataFrame) -> AgencyCatalogue:
+    """The catalogue, skipping aliases that clash (validation reports them)."""
+    catalogue = AgencyCatalogue()
+    for r in frame.to_dict("records"):
+        name = nfc(r.get("name"))
+        if not name:
+            continue
+        aliases = [a for a in (nfc(x) for x in str(r.get("aliases") or "").split(";")) if a]
+        agency = Agency(
+            code=nfc(r.get("code")),
+            name=name,
+            email=nfc(r.get("email")),
+            contact=nfc(r.get("contact")),
+            addressee=nfc(r.get("addressee")),
+        )
+        try:
+            catalogue.add(replace(agency, aliases=tuple(aliases)))
+            continue
+        except (CatalogueConflictError, ValueError):
+            pass
+        try:
+            agency = catalogue.add(agency)
+        except (CatalogueConflictError, ValueError):
+            continue
+        for alias in aliases:
+            try:
+                agency = catalogue.add_alias(agency, alias)
+            except (CatalogueConflictError, ValueError):
+                continue
+    return catalogue
+
+
+def due_soon_days(config: Mapping[str, str]) -> int:
+    text = str(config.get("due_soon_days") or "").strip()
+    return int(text) if text.isdigit() else 15
+
+
+def period_of(config: Mapping[str, str], today: date) -> Period:
+    """The configured period; the current month when it is empty or unreadable
+    (validation reports an unreadable one)."""
+    try:
+        return current_period(config.get("period"), today)
+    except ValueError:
+        return current_period(None, today)
+
+
+def check(data: TrackerData, today: date) -> list[Finding]:
+    """Validate the three data sheets: every finding, in sheet/row/column order."""
+    return validate_tracker(data.tasks, data.agencies, data.config_table, data.catalogue(), today)
+
+
+def recalc(data: TrackerData, today: date, now: datetime | None = None) -> Recalc:
+    config = data.config
+    return recalculate(
+        data.task_records(),
+        data.catalogue(),
+        today=today,
+        period=period_of(config, today),
+        due_soon_days=due_soon_days(config),
+        now=now,
+    )
