@@ -424,9 +424,9 @@ def test_summary_sheet_values(tracker: Path, runner: str) -> None:
     RUNNERS[runner](tracker)
     rows = _summary_rows(tracker)
     stamp = rows[SUMMARY_STAMP_CELL[0] - 1][SUMMARY_STAMP_CELL[1] - 1]
-    assert stamp.endswith("; ngày tính hạn 21/11/2026; kỳ báo cáo tháng 11 năm 2026 (2026-11).")
+    assert stamp.endswith("\nNgày tính hạn: 21/11/2026\nKỳ báo cáo: tháng 11 năm 2026 (2026-11)")
     if runner == "recalc_workbook":
-        assert stamp.startswith("Tính lúc 21/11/2026 10:30;")
+        assert stamp.startswith("Tính lúc 21/11/2026 10:30\n")
 
     # The plan block shows plain numbers: the completion rate in percent (0.25 -> 25).
     shown = {**PLAN, "completion_rate": 25, "mean_progress": 42.5}

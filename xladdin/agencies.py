@@ -21,6 +21,7 @@ Decisions:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -160,8 +161,11 @@ def _trim(text: str) -> str:
     return re.sub(r"[\s.,;:!?\u2026]+$", "", text)
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize_key(name: str) -> str:
-    """Comparison key: equal for every way of typing the same agency name."""
+    """Comparison key: equal for every way of typing the same agency name.
+
+    Cached: a tracker names the same few dozen agencies on thousands of rows."""
     text = unicodedata.normalize("NFC", _clean(name).casefold()).replace("ð", "đ")
     text = re.sub(r"\s*[-\u2010-\u2015]\s*", " - ", text)
     # Trim before expanding: "&." must become "và" already on the first pass.

@@ -17,6 +17,7 @@ from .layout import (
     SUMMARY_CHART_TITLE,
     SUMMARY_FIRST_DATA_ROW,
     SUMMARY_HEADER_ROW,
+    SUMMARY_STAMP_CELL,
     SUMMARY_TITLE_ROW,
 )
 
@@ -73,8 +74,12 @@ def _rows() -> str:
         for b in SUMMARY_BLOCKS
         for i, c in enumerate(b.columns)
     )
+    stamp_row, stamp_col = SUMMARY_STAMP_CELL
     return (
         f'<row r="1">{cell_xml("A1", SUMMARY_TITLE, STYLE_TITLE)}</row>'
+        # The "computed at" stamp: three wrapped lines written by every recalculation.
+        f'<row r="{stamp_row}" ht="63" customHeight="1">'
+        f"{cell_xml(f'{col_letter(stamp_col)}{stamp_row}', None, STYLE_BY_KIND['wrap'])}</row>"
         f'<row r="{SUMMARY_TITLE_ROW}" ht="18.75" customHeight="1">{titles}</row>'
         # Three lines of wrapped header text.
         f'<row r="{SUMMARY_HEADER_ROW}" ht="48" customHeight="1">{headers}</row>'

@@ -301,6 +301,11 @@ def demo_cmd(folder: Path | None) -> None:
     result = run_demo(folder)
     print_import(result.import_outcome)
     print_overview(result.tasks)
+    if result.validation.findings:
+        print_findings(result.validation.findings)
+    else:
+        console.print("Kiểm tra dữ liệu: không có lỗi.")
+    print_figures(result.recalc.result)
     console.print(f"\nThư mục làm việc mẫu: [bold]{result.workspace.root}[/bold]")
 
 

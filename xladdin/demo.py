@@ -7,7 +7,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .operations import ImportOutcome, export_tasks, import_plan
+from .operations import (
+    ImportOutcome,
+    RecalcOutcome,
+    ValidateOutcome,
+    export_tasks,
+    import_plan,
+    recalc_workbook,
+    validate_workbook,
+)
 from .workspace import Workspace, bundled, init_workspace
 
 SAMPLE_PLAN = "KeHoach_DienBien_2026.docx"
@@ -18,9 +26,17 @@ class DemoResult:
     workspace: Workspace
     import_outcome: ImportOutcome
     tasks: list[dict[str, Any]]
+    validation: ValidateOutcome
+    recalc: RecalcOutcome
 
 
 def run_demo(folder: Path, *, now: datetime | None = None) -> DemoResult:
+    """Set up a workspace, import the sample plan, validate and recalculate it."""
     ws = init_workspace(folder, force=True)
     outcome = import_plan(bundled("xladdin._examples", SAMPLE_PLAN), workbook=ws.workbook, now=now)
-    return DemoResult(ws, outcome, export_tasks(workbook=ws.workbook))
+    today = now.date() if now else None
+    validation = validate_workbook(workbook=ws.workbook, today=today)
+    recalc = recalc_workbook(workbook=ws.workbook, today=today, now=now)
+    return DemoResult(
+        ws, outcome, export_tasks(workbook=ws.workbook, today=today), validation, recalc
+    )

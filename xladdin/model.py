@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
@@ -10,11 +11,17 @@ from typing import Any
 from .layout import LEVEL_LABELS, Level
 
 
+@functools.lru_cache(maxsize=65536)
+def _nfc(text: str) -> str:
+    # Cached: validation and recalculation look at the same few thousand texts many times.
+    return " ".join(unicodedata.normalize("NFC", text).replace("\u00a0", " ").split())
+
+
 def nfc(text: Any) -> str:
     """NFC text with whitespace (NBSP included) collapsed; None → ""."""
     if text is None:
         return ""
-    return " ".join(unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").split())
+    return _nfc(text if isinstance(text, str) else str(text))
 
 
 def fold(text: Any) -> str:
@@ -32,7 +39,11 @@ def level_label(level: Level) -> str:
 
 
 def level_from_label(text: Any) -> Level | None:
-    t = nfc(text).casefold()
+    return _level(nfc(text).casefold())
+
+
+@functools.lru_cache(maxsize=64)
+def _level(t: str) -> Level | None:
     for level, label in LEVEL_LABELS.items():
         if t in (label.casefold(), level.value):
             return level

@@ -57,8 +57,9 @@ class SummaryGrid:
 
 def stamp_text(result: Recalc) -> str:
     return (
-        f"Tính lúc {result.computed_at:%d/%m/%Y %H:%M}; ngày tính hạn "
-        f"{result.today:%d/%m/%Y}; kỳ báo cáo {result.period.label} ({result.period.code})."
+        f"Tính lúc {result.computed_at:%d/%m/%Y %H:%M}\n"
+        f"Ngày tính hạn: {result.today:%d/%m/%Y}\n"
+        f"Kỳ báo cáo: {result.period.label} ({result.period.code})"
     )
 
 

@@ -18,16 +18,20 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from ..errors import WorkbookFormatError
-from .sheetxml import cell_xml, col_index, col_letter, qualified_attrs, replace_sheet_data
+from .sheetxml import (
+    cell_xml,
+    col_index,
+    col_letter,
+    find_sheet_data,
+    qualified_attrs,
+    replace_sheet_data,
+)
 from .xlsxpkg import NS_MAIN, parse_xml
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
 _ROW_TAG = f"{{{NS_MAIN}}}row"
 _C_TAG = f"{{{NS_MAIN}}}c"
-_SHEETDATA = re.compile(
-    rb"<(?:[\w.-]+:)?sheetData\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?sheetData>)", re.S
-)
 # Byte spans only: lxml has parsed the same rows and cells, and says what they hold.
 _RAW_ROW = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?row>)", re.S)
 _RAW_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?c>)", re.S)
@@ -51,17 +55,64 @@ def _column_styles(root: etree._Element) -> dict[int, int]:
     return out
 
 
+_CELL_REF = re.compile(rb"""^<(?:[\w.-]+:)?c\b[^>]*?\sr=["']([A-Z]+)\d+["']""")
+_CELL_STYLE = re.compile(rb"""^<(?:[\w.-]+:)?c\b[^>]*?\ss=["'](\d+)["']""")
+
+
 def _old_cells(row: etree._Element, raw: bytes) -> dict[int, _OldCell]:
-    """The row's cells by column, each with its original bytes."""
-    elements = [c for c in row if c.tag == _C_TAG]
+    """The row's cells by column, each with its original bytes.
+
+    Column and style come from the cell's own bytes (``r`` and ``s`` are never
+    prefixed); lxml only confirms the count, which keeps this cheap on long sheets."""
     spans = _RAW_CELL.findall(raw)
-    if len(spans) != len(elements):
+    if len(spans) != sum(1 for c in row if c.tag == _C_TAG):
         raise WorkbookFormatError(_BROKEN)
     cells: dict[int, _OldCell] = {}
-    for n, (c, span) in enumerate(zip(elements, spans, strict=True)):
-        s = c.get("s")
-        cells[_column_of(c, n)] = _OldCell(int(s) if s else None, span.decode())
+    for n, span in enumerate(spans):
+        ref = _CELL_REF.match(span)
+        style = _CELL_STYLE.match(span)
+        col = col_index(ref.group(1).decode()) if ref else n + 1
+        cells[col] = _OldCell(int(style.group(1)) if style else None, span.decode())
     return cells
+
+
+_LAST_REF = re.compile(rb"""<c\s+r=["']([A-Z]+)\d+["']""")
+
+
+def _patch_row_fast(raw: bytes, r: int, writes: Mapping[int, Any]) -> bytes | None:
+    """Replace existing cells of an unprefixed row in place, byte for byte elsewhere.
+
+    Recalculation rewrites two cells in each of thousands of rows; parsing every cell of
+    those rows cost more than the rest of the run. ``None`` means "use the general path"
+    (a target cell is missing, or the row is written in an unusual way)."""
+    out = raw
+    for c, value in writes.items():
+        ref = f'<c r="{col_letter(c)}{r}"'.encode()
+        i = out.find(ref)
+        if i < 0:
+            if value is None:
+                continue
+            return None
+        head_end = out.find(b">", i)
+        if head_end < 0:
+            return None
+        head = out[i : head_end + 1]
+        if head.endswith(b"/>"):
+            end = head_end + 1
+        else:
+            close = out.find(b"</c>", head_end)
+            if close < 0:
+                return None
+            end = close + len(b"</c>")
+        style = _CELL_STYLE.match(head)
+        new = cell_xml(f"{col_letter(c)}{r}", value, int(style.group(1)) if style else None)
+        out = out[:i] + new.encode() + out[end:]
+    return out
+
+
+def _last_col(row: bytes) -> int:
+    refs = _LAST_REF.findall(row[row.rfind(b"<c ") :]) if b"<c " in row else []
+    return col_index(refs[-1].decode()) if refs else 1
 
 
 def _check(cells: Mapping[tuple[int, int], Any], clear_from_row: int) -> None:
@@ -82,14 +133,14 @@ def grid_sheet_xml(
     Rows above ``clear_from_row`` that receive no cell keep their exact bytes.
     """
     _check(cells, clear_from_row)
-    m = _SHEETDATA.search(sheet_xml)
+    m = find_sheet_data(sheet_xml)
     if m is None:
         raise WorkbookFormatError("Trang tính không có phần dữ liệu (sheetData).")
     root = parse_xml(sheet_xml)
     col_styles = _column_styles(root)
     sheet_data = root.find(f"{{{NS_MAIN}}}sheetData")
     parsed = [r for r in (sheet_data if sheet_data is not None else []) if r.tag == _ROW_TAG]
-    raw_rows = _RAW_ROW.findall(m.group(1) or b"")
+    raw_rows = _RAW_ROW.findall(sheet_xml[m.inner[0] : m.inner[1]])
     if len(raw_rows) != len(parsed):
         raise WorkbookFormatError(_BROKEN)
 
@@ -107,6 +158,11 @@ def grid_sheet_xml(
         if r >= clear_from_row:
             continue
         writes = by_row.pop(r, None)
+        fast = _patch_row_fast(raw, r, writes) if writes is not None else None
+        if fast is not None and writes is not None:
+            out[r] = fast.decode()
+            last_row, last_col = max(last_row, r), max(last_col, _last_col(fast), *writes)
+            continue
         if writes is None:
             out[r] = raw.decode()
             used = [_column_of(c, n) for n, c in enumerate(x for x in el if x.tag == _C_TAG)]

@@ -26,7 +26,41 @@ _C = f"{{{NS_MAIN}}}c"
 _ROW = f"{{{NS_MAIN}}}row"
 _EPOCH = datetime(1899, 12, 30)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_SHEETDATA = re.compile(rb"<(?:(\w+):)?sheetData\b[^>]*?(?:/>|>.*?</(?:\w+:)?sheetData>)", re.S)
+_SHEETDATA_OPEN = re.compile(rb"<(?:(\w+):)?sheetData\b[^>]*?(/?)>")
+
+
+class SheetDataSpan:
+    """Where ``<sheetData>`` sits in a worksheet: found with one short regex and a
+    ``rfind``, because a lazy ``.*?`` over a megabyte of rows is slow."""
+
+    def __init__(self, start: int, end: int, inner: tuple[int, int], prefix: bytes | None):
+        self._start, self._end, self.inner, self.prefix = start, end, inner, prefix
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, n: int) -> bytes:
+        # Mirrors re.Match.group(1) of the old pattern: the namespace prefix ("" if none).
+        return (self.prefix or b"") if n == 1 else b""
+
+
+def find_sheet_data(sheet_xml: bytes) -> SheetDataSpan | None:
+    m = _SHEETDATA_OPEN.search(sheet_xml)
+    if m is None:
+        return None
+    prefix = m.group(1)
+    if m.group(2):  # <sheetData/>
+        return SheetDataSpan(m.start(), m.end(), (m.end(), m.end()), prefix)
+    close = b"</" + (prefix + b":" if prefix else b"") + b"sheetData>"
+    j = sheet_xml.find(close, m.end())
+    if j < 0:
+        return None
+    return SheetDataSpan(m.start(), j + len(close), (m.end(), j), prefix)
+
+
 _DIMENSION = re.compile(rb"<(?:(\w+):)?dimension\b[^>]*/>")
 _AUTOFILTER_REF = re.compile(rb'(<(?:\w+:)?autoFilter\b[^>]*?\bref=")([^"]*)(")')
 _REF = re.compile(r"([A-Z]+)(\d+)")
@@ -266,7 +300,7 @@ def _set_dimension(xml: bytes, ref: str) -> bytes:
 
 
 def replace_sheet_data(sheet_xml: bytes, body: str, last_row: int, last_col: int) -> bytes:
-    m = _SHEETDATA.search(sheet_xml)
+    m = find_sheet_data(sheet_xml)
     if m is None:
         raise WorkbookFormatError("Trang tính không có phần dữ liệu (sheetData).")
     prefix = m.group(1)
@@ -286,7 +320,7 @@ def append_xml_rows(
     sheet_xml: bytes, first_row: int, rows: Sequence[Sequence[Any]], styles: Mapping[int, int]
 ) -> bytes:
     """Append rows after the last one without touching the existing rows (audit log)."""
-    m = _SHEETDATA.search(sheet_xml)
+    m = find_sheet_data(sheet_xml)
     if m is None:
         raise WorkbookFormatError("Trang tính không có phần dữ liệu (sheetData).")
     parts = []

@@ -154,6 +154,7 @@ class TrackerWorkbook:
         self._data = data
         self.pkg = XlsxPackage.from_bytes(data, self.path.name)
         self._calamine: Any = None
+        self._sheet_rows: dict[str, list[list[Any]]] = {}  # as read from the file's bytes
         self._locked = False
         self.backup_dir: Path | None = None
         self.last_backup: Path | None = None
@@ -197,9 +198,12 @@ class TrackerWorkbook:
             raise WorkbookFormatError(
                 f"Sổ theo dõi {self.path.name} không có trang tính “{sheet}”."
             )
+        if sheet in self._sheet_rows:
+            return self._sheet_rows[sheet]
         rows: list[list[Any]] = self._calamine.get_sheet_by_name(sheet).to_python(
             skip_empty_area=False
         )
+        self._sheet_rows[sheet] = rows
         return rows
 
     def read_table(
@@ -287,6 +291,7 @@ class TrackerWorkbook:
             files.atomic_write(target, data)
         self._data = data
         self._calamine = None
+        self._sheet_rows = {}
         return copy
 
     def write_grid(

@@ -1,0 +1,93 @@
+"""After a headless recalc of the real sample, "Tổng hợp" holds the library's figures, the chart
+points at the agency block, and LibreOffice renders the sheet with the chart."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+import python_calamine
+
+from xladdin.io.chartxml import first_chart_part
+from xladdin.io.xlsxpkg import XlsxPackage, parse_xml
+from xladdin.layout import SHEET_SUMMARY, SUMMARY_CHART_TITLE
+from xladdin.operations import recalc_workbook
+from xladdin.workspace import Workspace
+
+C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+TODAY = date(2026, 11, 21)
+NOW = datetime(2026, 11, 21, 10, 0)
+
+
+def _series(xml: bytes) -> dict[str, tuple[str, list[str]]]:
+    root = parse_xml(xml)
+    ser = root.find(f".//{{{C}}}ser")
+    assert ser is not None
+    out = {}
+    for kind in ("tx", "cat", "val"):
+        holder = ser.find(f"{{{C}}}{kind}")
+        assert holder is not None, kind
+        ref = holder.find(f".//{{{C}}}f")
+        assert ref is not None, kind
+        points = [v.text or "" for v in holder.iter(f"{{{C}}}v")]
+        out[kind] = (ref.text or "", points)
+    return out
+
+
+@pytest.fixture
+def recalculated(imported: Workspace) -> tuple[Workspace, object]:
+    outcome = recalc_workbook(workbook=imported.workbook, today=TODAY, now=NOW)
+    return imported, outcome.result
+
+
+def test_chart_references_the_agency_block(recalculated: tuple[Workspace, object]) -> None:
+    ws, result = recalculated
+    pkg = XlsxPackage.from_path(ws.workbook)
+    part = first_chart_part(pkg, pkg.sheet_part(SHEET_SUMMARY))
+    assert part is not None
+    series = _series(pkg.read(part))
+    agencies = result.agencies  # type: ignore[attr-defined]
+    n = len(agencies)
+    assert n == 6
+    assert series["tx"][0] == "'Tổng hợp'!$E$4"
+    assert series["cat"] == (f"'Tổng hợp'!$D$5:$D${4 + n}", [a.name for a in agencies])
+    assert series["val"][0] == f"'Tổng hợp'!$E$5:$E${4 + n}"
+    assert [float(v) for v in series["val"][1]] == [a.completion_rate for a in agencies]
+    # The cells the chart points at hold the same names and rates.
+    rows = (
+        python_calamine.CalamineWorkbook.from_path(str(ws.workbook))
+        .get_sheet_by_name(SHEET_SUMMARY)
+        .to_python(skip_empty_area=False)
+    )
+    assert [r[3] for r in rows[4 : 4 + n]] == [a.name for a in agencies]
+    assert [r[4] for r in rows[4 : 4 + n]] == [a.completion_rate for a in agencies]
+    assert pkg.read(part).count(SUMMARY_CHART_TITLE.encode()) == 1
+
+
+def test_libreoffice_renders_the_recalculated_summary(
+    recalculated: tuple[Workspace, object], tmp_path: Path
+) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice or pdftotext is not installed (.ci/run installs them)")
+    ws, result = recalculated
+    out = tmp_path / "pdf"
+    proc = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+         "pdf", "--outdir", str(out), str(ws.workbook)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out / "TheoDoiNhiemVu.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "Tính lúc 21/11/2026 10:00" in text and "Ngày tính hạn: 21/11/2026" in text
+    chart_page = next(p for p in text.split("\f") if SUMMARY_CHART_TITLE in p)
+    for agency in result.agencies:  # type: ignore[attr-defined]
+        assert agency.name in chart_page
+    overdue = result.overdue  # type: ignore[attr-defined]
+    assert overdue and all(o.key in text for o in overdue)
