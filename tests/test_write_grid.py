@@ -125,10 +125,11 @@ def test_rows_above_the_line_stay_byte_identical(workspace: Workspace) -> None:
     before = _raw_rows(XlsxPackage.from_path(workspace.workbook), SHEET_SUMMARY)
     book = _write(workspace, _agency_cells(AGENCIES))
     after = _raw_rows(book.pkg, SHEET_SUMMARY)
-    assert set(before) == {1, 3, 4}
+    assert set(before) == {1, 2, 3, 4}  # row 2: the empty, wrapped stamp cell
     for r in (1, 3, 4):
         assert after[r] == before[r]
-    assert b"T\xc3\xadnh l\xc3\xbac" in after[2]
+    assert b"T\xc3\xadnh l\xc3\xbac" in after[2] and after[2] != before[2]
+    assert b'ht="63"' in after[2]  # the template's row height survives the write
     # A second write changes row 2 again; rows 1, 3 and 4 still have their first bytes.
     again = _write(workspace, {(2, 1): "Tính lúc 10:00 21/11/2026", (5, 4): "X"})
     rows = _raw_rows(again.pkg, SHEET_SUMMARY)
