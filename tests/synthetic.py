@@ -43,12 +43,24 @@ AGENCY_NAMES = (
 TODAY = date(2026, 11, 21)
 
 
-def catalogue() -> AgencyCatalogue:
-    return AgencyCatalogue(Agency(code="", name=n) for n in AGENCY_NAMES)
+def agency_names(n: int = len(AGENCY_NAMES)) -> list[str]:
+    """The real-looking names first, then numbered boards for large benchmarks."""
+    extra = [
+        f"Ban Chỉ đạo chuyên đề số {i:03d}" for i in range(1, max(0, n - len(AGENCY_NAMES)) + 1)
+    ]
+    return [*AGENCY_NAMES, *extra][:n]
 
 
-def task_records(n_tasks: int, *, seed: int = 7, per_group: int = 8) -> list[dict[str, Any]]:
+def catalogue(n_agencies: int = len(AGENCY_NAMES)) -> AgencyCatalogue:
+    return AgencyCatalogue(Agency(code="", name=n) for n in agency_names(n_agencies))
+
+
+def task_records(
+    n_tasks: int, *, seed: int = 7, per_group: int = 8, n_agencies: int = len(AGENCY_NAMES)
+) -> list[dict[str, Any]]:
+    """With more agencies than the named ones, leads go round-robin (equal shares)."""
     rng = random.Random(seed)
+    names = agency_names(n_agencies)
     records: list[dict[str, Any]] = []
     roman = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
     n_sections = max(1, min(len(roman), n_tasks // 40 or 1))
@@ -74,7 +86,10 @@ def task_records(n_tasks: int, *, seed: int = 7, per_group: int = 8) -> list[dic
                 if made >= n_tasks:
                     break
                 made += 1
-                records.append(_task(rng, f"{gkey}.{t}", gkey, t))
+                task = _task(rng, f"{gkey}.{t}", gkey, t)
+                if n_agencies > len(AGENCY_NAMES):
+                    task["lead"] = names[(made - 1) % n_agencies]
+                records.append(task)
         s += 1
     return records
 
@@ -120,13 +135,17 @@ def _task(rng: random.Random, key: str, parent: str, t: int) -> dict[str, Any]:
     }
 
 
-def write_tracker(path: Path, n_tasks: int, *, seed: int = 7) -> Path:
+def write_tracker(
+    path: Path, n_tasks: int, *, seed: int = 7, n_agencies: int = len(AGENCY_NAMES)
+) -> Path:
     """Fill the tracker at ``path`` (from ``theodoi init``) with ``n_tasks`` synthetic tasks."""
+    records = task_records(n_tasks, seed=seed, n_agencies=n_agencies)
     with TrackerWorkbook.edit(path, None) as book:
+        book.write_table(SHEET_TASKS, TASK_COLUMNS, records, key_field="key")
         book.write_table(
-            SHEET_TASKS, TASK_COLUMNS, task_records(n_tasks, seed=seed), key_field="key"
-        )
-        book.write_table(
-            SHEET_AGENCIES, AGENCY_COLUMNS, catalogue_records(catalogue()), key_field="code"
+            SHEET_AGENCIES,
+            AGENCY_COLUMNS,
+            catalogue_records(catalogue(n_agencies)),
+            key_field="code",
         )
     return path

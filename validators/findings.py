@@ -8,6 +8,7 @@ frame's ``_row`` column (the row number Excel shows) and the message from
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +29,7 @@ class Finding:
     message: str
     code: str
     field: str
+    index: Any = dataclasses.field(default=None, compare=False)  # the frame's row label
 
     def record(self) -> dict[str, Any]:
         return {
@@ -102,6 +104,7 @@ def collect(
                 message=rule.message(row),
                 code=code,
                 field=rule.field,
+                index=index,
             )
         )
     return out

@@ -356,7 +356,36 @@ def merge_returns(book: Any | None = None) -> str:
 
 
 def make_letters(book: Any | None = None) -> str:
-    return _not_yet(book, "Tạo công văn")
+    def action(b: Any) -> str:
+        from .errors import WorkspaceError
+        from .io.letters_io import find_soffice
+        from .letter_ops import summary_lines, write_letters
+        from .letters import LetterKind
+        from .workspace import Workspace
+
+        path = Path(str(b.fullname))
+        if not path.is_absolute():  # never saved, or opened from OneDrive / SharePoint
+            raise WorkspaceError(
+                f"Không xác định được thư mục làm việc của sổ “{b.name}” (sổ chưa được lưu "
+                "hoặc đang mở từ OneDrive/SharePoint). Hãy lưu sổ vào thư mục làm việc trên "
+                "máy rồi bấm lại."
+            )
+        data, _rows = _read_data(b)
+        soffice = find_soffice()
+        # The consolidated report and the reminders are what the office sends on its own
+        # initiative; requests for reports go out with the forms.
+        outcome = write_letters(
+            data,
+            Workspace(path.parent, path),
+            [LetterKind.REPORT, LetterKind.REMINDER],
+            soffice=soffice,
+        )
+        lines = summary_lines(outcome)
+        if soffice is None and outcome.files:
+            lines.append("Máy chưa cài LibreOffice nên chưa có bản PDF (chỉ có bản Word).")
+        return "\n".join(lines)
+
+    return _button(book, action)
 
 
 def open_folder(book: Any | None = None) -> str:

@@ -359,6 +359,53 @@ def build_cmd(output: Path | None, check: bool) -> None:
     console.print(f"Đã dựng {target} ({len(data):,} byte).")
 
 
+@_command("letters")
+@_help
+@click.option(
+    "--kind",
+    metavar="de-nghi|don-doc|bao-cao",
+    default=None,
+    help="Loại công văn: de-nghi (đề nghị báo cáo, gửi kèm phiếu), don-doc (đôn đốc cơ quan có "
+    "nhiệm vụ quá hạn, sắp đến hạn, chưa báo cáo), bao-cao (báo cáo tổng hợp gửi Ban Thường vụ).",
+)
+@click.option(
+    "--agency",
+    metavar="MÃ",
+    default=None,
+    help="Chỉ lập cho một cơ quan (mã ở trang “Cơ quan”). Mặc định: mọi cơ quan liên quan.",
+)
+@click.option("--pdf", is_flag=True, help="Lập thêm bản PDF (cần cài LibreOffice).")
+@WORKBOOK_OPTION
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    default=None,
+    help="Ngày ghi trên công văn, cũng là ngày tính hạn (YYYY-MM-DD hoặc dd/mm/yyyy). "
+    "Mặc định: hôm nay.",
+)
+def letters_cmd(
+    kind: str | None, agency: str | None, pdf: bool, workbook: Path | None, today: Any
+) -> None:
+    """Lập công văn Word (và PDF) theo mẫu: đề nghị báo cáo, đôn đốc, báo cáo tổng hợp.
+
+    Tệp được ghi vào thư mục outbox/<kỳ báo cáo>/ của thư mục làm việc; sổ theo dõi
+    chỉ được đọc, không bị sửa."""
+    from .letter_ops import make_letters, summary_lines
+
+    with console.status("Đang lập công văn…"):
+        outcome = make_letters(
+            kind or "",
+            workbook=workbook,
+            agency=agency,
+            pdf=pdf,
+            today=today.date() if today else None,
+        )
+    for line in summary_lines(outcome, limit=None, notes=False):
+        console.print(line, markup=False, highlight=False)
+    for note in outcome.notes:
+        console.print(f"  ! {note}", style="yellow", markup=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code instead of raising."""
     args = list(sys.argv[1:] if argv is None else argv)

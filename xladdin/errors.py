@@ -77,3 +77,15 @@ class FindingsError(TheoDoiError, ValueError):
     """Work finished but found problems in the data (exit code 1)."""
 
     exit_code = 1
+
+
+class TemplateError(TheoDoiError, ValueError):
+    """A letter template cannot be used: missing, damaged, bad jinja tag or unknown variable."""
+
+
+class ToolMissingError(TheoDoiError, FileNotFoundError):
+    """An outside program the command needs (LibreOffice for PDF) is not installed."""
+
+
+class OutputError(TheoDoiError, OSError):
+    """An output file cannot be written or converted (open in Word, disk full, LibreOffice failed)."""

@@ -322,3 +322,52 @@ SUMMARY_BLOCKS: tuple[SummaryBlock, ...] = (
 )
 # The chart plots completion rate by lead agency: the first two columns of that block.
 SUMMARY_CHART_TITLE = "Tỷ lệ hoàn thành theo cơ quan chủ trì"
+
+
+# -- agency forms (phiếu báo cáo) and their returns ---------------------------------------
+# The contract between `theodoi forms` (writer) and `theodoi merge` (reader): sheet names,
+# header rows and the metadata keys. Changing any of it makes old returns unreadable, so
+# FORM_VERSION must change with it.
+FORM_VERSION = "1"
+FORM_SHEET = "Phiếu báo cáo"
+FORM_COORD_SHEET = "Phối hợp (để biết)"
+FORM_HELP_SHEET = "Hướng dẫn"
+FORM_META_SHEET = "theodoi_meta"  # veryHidden: key in column A, value in column B
+FORM_REPORT_DATE_CELL = (4, 2)  # B4: "Ngày lập phiếu", typed by the agency (any date format)
+FORM_HEADER_ROW = 6
+FORM_FIRST_ROW = 7
+
+FORM_COLUMNS: tuple[Column, ...] = (
+    Column("key", "Mã NV", 9, "code"),
+    Column("content", "Nội dung nhiệm vụ", 55, "wrap"),
+    Column("timeframe", "Thời gian thực hiện", 18, "wrap"),
+    Column("due_date", "Hạn hoàn thành", 12, "date"),
+    Column("status", "Trạng thái", 18),
+    Column("progress", "Tiến độ (%)", 10, "number"),
+    Column("result", "Kết quả thực hiện", 40, "wrap"),
+    Column("difficulties", "Khó khăn, vướng mắc", 30, "wrap"),
+    Column("proposals", "Đề xuất, kiến nghị", 30, "wrap"),
+)
+FORM_EDITABLE: tuple[str, ...] = ("status", "progress", "result", "difficulties", "proposals")
+FORM_LOCKED: tuple[str, ...] = ("key", "content", "timeframe", "due_date")
+FORM_COORD_COLUMNS: tuple[Column, ...] = (
+    Column("key", "Mã NV", 9, "code"),
+    Column("content", "Nội dung nhiệm vụ", 55, "wrap"),
+    Column("lead", "Cơ quan chủ trì", 26, "wrap"),
+    Column("timeframe", "Thời gian thực hiện", 18, "wrap"),
+    Column("status", "Trạng thái", 18),
+    Column("progress", "Tiến độ (%)", 10, "number"),
+)
+# Metadata rows of FORM_META_SHEET, in this order.
+FORM_META_KEYS: tuple[str, ...] = (
+    "format",  # always "theodoi-form"
+    "version",  # FORM_VERSION
+    "plan",  # plan name from "Cấu hình"
+    "agency_code",
+    "agency_name",
+    "period",  # canonical period code, e.g. 2026-11
+    "issued_at",  # ISO datetime, seconds
+    "keys",  # the lead task keys in row order, joined by ";"
+    "signature",  # hex HMAC-SHA256, see xladdin.signing
+)
+FORM_FORMAT = "theodoi-form"

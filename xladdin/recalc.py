@@ -140,6 +140,9 @@ class Recalc:
     agencies: list[AgencyFigures]
     sections: list[SectionFigures]
     overdue: list[OverdueItem]
+    # Each leaf task's state by its index in ``tasks``: letters list an agency's overdue,
+    # due-soon and unreported tasks from these instead of recomputing them.
+    leaves: dict[int, LeafState] = field(default_factory=dict)
 
     def figures(self) -> dict[str, Any]:
         """The summary as plain data (for ``theodoi export`` and comparisons)."""
@@ -412,4 +415,5 @@ def recalculate(
         agencies=sorted(agencies.values(), key=lambda a: (a.name == NO_LEAD, sort_key(a.name))),
         sections=list(sections.values()),
         overdue=overdue,
+        leaves=leaves,
     )

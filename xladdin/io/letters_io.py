@@ -1,0 +1,284 @@
+"""Letters on disk: templates in, .docx (and .pdf) out. The only module that touches them.
+
+Rendering is docxtpl (jinja2 inside the Word XML) with autoescape on and a ``finalize`` hook
+that escapes every value itself, so user text is data: ``&``, ``<``, quotes and ``{{ }}``
+come out literally. The hook also writes ``_`` as ``&#95;``, because docxtpl turns ``{_{``,
+``}_}``, ``{_%`` and ``%_}`` into ``{{``/``}}``/``{%``/``%}`` *after* rendering, which would
+change a value containing them. Line breaks and tabs in values become Word breaks and tabs
+(docxtpl resolves ``\\n`` and ``\\t`` in every rendered text). Undefined variables raise, so a
+typo in an edited template is reported instead of leaving a silent gap.
+
+PDF comes from LibreOffice headless, with a throw-away profile so a LibreOffice the user has
+open is not disturbed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import warnings
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import OutputError, TemplateError, ToolMissingError
+from ..letters import Chart, decimal
+from ..workspace import bundled
+from . import files
+
+TEMPLATE_PACKAGE = "xladdin._templates"
+OVERRIDE_FOLDER = "templates"  # <workspace>/templates/<name>.docx replaces the bundled one
+CHART_WIDTH_MM = 160
+CHART_FONTS = ("Times New Roman", "Liberation Serif", "Tinos", "DejaVu Serif")
+CONVERT_TIMEOUT = 300  # seconds for one LibreOffice run (all letters of a command)
+
+PDF_INSTALL_HINT = (
+    "Không tìm thấy LibreOffice để chuyển công văn sang PDF.\n"
+    "Cài LibreOffice rồi chạy lại:\n"
+    "  • Windows, macOS: tải tại https://www.libreoffice.org/download/ và cài như bình thường;\n"
+    "  • Ubuntu, Debian: sudo apt-get install libreoffice-writer-nogui fonts-liberation2;\n"
+    "  • hoặc đặt biến môi trường THEODOI_SOFFICE là đường dẫn tới tệp soffice.\n"
+    "Bỏ --pdf để chỉ lập bản Word (.docx)."
+)
+
+
+# -- templates -------------------------------------------------------------------------------
+def template_path(name: str, workspace_root: Path | None = None) -> Path:
+    """The workspace's own ``templates/<name>.docx`` if there is one, else the bundled one."""
+    if workspace_root is not None:
+        own = Path(workspace_root) / OVERRIDE_FOLDER / f"{name}.docx"
+        if own.is_file():
+            return own
+    return bundled(TEMPLATE_PACKAGE, f"{name}.docx")
+
+
+def _finalize(value: Any) -> Any:
+    from markupsafe import Markup, escape
+
+    if value is None:
+        return ""
+    if hasattr(value, "__html__"):  # InlineImage, Listing, RichText: already Word XML
+        return value
+    return Markup(str(escape(str(value))).replace("_", "&#95;"))
+
+
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined)
+
+
+def _open_template(path: Path) -> Any:
+    from docx.opc.exceptions import PackageNotFoundError
+    from docxtpl import DocxTemplate
+
+    try:
+        tpl = DocxTemplate(str(path))
+        tpl.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise TemplateError(
+            f"Không mở được mẫu công văn {path}: tệp không phải Word (.docx) hoặc đã hỏng."
+        ) from exc
+    return tpl
+
+
+def template_variables(path: Path) -> set[str]:
+    """Top-level names a template uses (for the README check and for staff)."""
+    import jinja2
+
+    try:
+        return set(_open_template(path).get_undeclared_template_variables(_environment()))
+    except jinja2.TemplateSyntaxError as exc:
+        raise _syntax_error(path, exc) from exc
+
+
+def _syntax_error(path: Path, exc: Any) -> TemplateError:
+    around = " ".join(" ".join(getattr(exc, "docx_context", []) or []).split())
+    where = f" Gần đoạn: “{around[:200]}”." if around else ""
+    return TemplateError(
+        f"Mẫu công văn {path.name} có thẻ {{{{ … }}}} hoặc {{% … %}} viết sai: "
+        f"{exc.message}.{where} Sửa mẫu trong Word rồi chạy lại."
+    )
+
+
+def render_docx(template: Path, context: Mapping[str, Any], chart: Chart | None = None) -> bytes:
+    """The filled-in letter as .docx bytes."""
+    import jinja2
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    tpl = _open_template(template)
+    values = dict(context)
+    values["chart"] = (
+        InlineImage(tpl, io.BytesIO(chart_png(chart)), width=Mm(CHART_WIDTH_MM))
+        if chart is not None
+        else ""
+    )
+    try:
+        tpl.render(values, _environment(), autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(
+            f"Mẫu công văn {template.name} dùng biến không có ({exc.message}). "
+            "Danh sách biến dùng được: README, mục “Công văn”."
+        ) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise _syntax_error(template, exc) from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"Không điền được mẫu công văn {template.name}: {exc}") from exc
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+# -- the chart ---------------------------------------------------------------------------------
+def _label(text: str) -> str:
+    one_line = " ".join(text.split())
+    short = one_line if len(one_line) <= 70 else one_line[:69] + "…"
+    return "\n".join(textwrap.wrap(short, 32)) or " "
+
+
+def chart_png(chart: Chart) -> bytes:
+    """Horizontal bars of completion rate by agency (matplotlib, no pyplot global state)."""
+    from matplotlib import font_manager, rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    serif = [f for f in CHART_FONTS if f in installed] or ["DejaVu Serif"]
+    n = max(len(chart.labels), 1)
+    lines = sum(_label(label).count("\n") + 1 for label in chart.labels) or 1
+    height_cm = 2.6 + 0.55 * max(lines, n)
+    with rc_context({"font.family": "serif", "font.serif": serif, "font.size": 9}):
+        fig = Figure(figsize=(CHART_WIDTH_MM / 25.4, height_cm / 2.54), dpi=200)
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        positions = list(range(len(chart.values)))
+        ax.barh(positions, chart.values, color="#2f5597", height=0.6)
+        # parse_math=False: an agency name with "$" must not be read as TeX.
+        ax.set_yticks(positions, [_label(x) for x in chart.labels], parse_math=False)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 112)
+        ax.set_xticks([0, 20, 40, 60, 80, 100], ["0", "20", "40", "60", "80", "100"])
+        for y, value in zip(positions, chart.values, strict=True):
+            ax.text(value + 1.5, y, decimal(value) + "%", va="center", fontsize=8)
+        ax.set_title(chart.title, fontsize=10, fontweight="bold", parse_math=False)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="x", color="#d9d9d9", linewidth=0.6)
+        ax.set_axisbelow(True)
+        out = io.BytesIO()
+        with warnings.catch_warnings():
+            # Glyphs missing from the font (arbitrary user text) draw as boxes; not an error.
+            warnings.simplefilter("ignore")
+            fig.tight_layout()
+            fig.savefig(out, format="png", metadata={"Software": None})
+    return out.getvalue()
+
+
+# -- files ---------------------------------------------------------------------------------------
+def write_docx(path: Path, data: bytes) -> None:
+    """Write atomically (temp file in the same folder, then replace)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        files.atomic_write(path, data)
+    except PermissionError as exc:
+        raise OutputError(
+            f"Không ghi được {path}: tệp đang mở trong Word hoặc thư mục không cho ghi. "
+            "Đóng tệp rồi chạy lại."
+        ) from exc
+    except OSError as exc:  # disk full, folder gone, …: the old file (if any) is still whole
+        raise OutputError(f"Không ghi được {path}: {exc.strerror or exc}.") from exc
+
+
+def _candidates() -> list[str]:
+    if sys.platform.startswith("win"):
+        roots = [os.environ.get(v, "") for v in ("ProgramFiles", "ProgramFiles(x86)")]
+        return [str(Path(r) / "LibreOffice" / "program" / "soffice.exe") for r in roots if r]
+    if sys.platform == "darwin":
+        return ["/Applications/LibreOffice.app/Contents/MacOS/soffice"]
+    return []
+
+
+def find_soffice() -> str | None:
+    """LibreOffice's ``soffice``: $THEODOI_SOFFICE, the PATH, then the usual install folders."""
+    own = os.environ.get("THEODOI_SOFFICE")
+    if own and Path(own).is_file():
+        return own
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return next((c for c in _candidates() if Path(c).is_file()), None)
+
+
+def require_soffice() -> str:
+    soffice = find_soffice()
+    if soffice is None:
+        raise ToolMissingError(PDF_INSTALL_HINT)
+    return soffice
+
+
+def convert_to_pdf(
+    docx_files: Sequence[Path],
+    soffice: str,
+    *,
+    run: Callable[..., subprocess.CompletedProcess[bytes]] = subprocess.run,
+) -> list[Path]:
+    """PDFs beside the given .docx files (one LibreOffice run per folder); each PDF is made in
+    a temp folder next to its target and moved into place with one ``os.replace``."""
+    by_folder: dict[Path, list[Path]] = {}
+    for path in docx_files:
+        by_folder.setdefault(Path(path).parent, []).append(Path(path))
+    made: list[Path] = []
+    for folder, paths in by_folder.items():
+        with (
+            tempfile.TemporaryDirectory(prefix=".pdf-", dir=folder) as out,
+            tempfile.TemporaryDirectory(prefix="theodoi-lo-") as profile,
+        ):
+            cmd = [
+                soffice,
+                "--headless",
+                "--norestore",
+                "--nologo",
+                f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                out,
+                *(str(p) for p in paths),
+            ]
+            try:
+                proc = run(
+                    cmd,
+                    capture_output=True,
+                    timeout=CONVERT_TIMEOUT,
+                    check=False,
+                    # No console window flashing up when a ribbon button runs this on Windows.
+                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                )
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                raise OutputError(
+                    f"LibreOffice không chuyển được công văn sang PDF: {exc}"
+                ) from exc
+            for path in paths:
+                produced = Path(out) / (path.stem + ".pdf")
+                if not produced.is_file():
+                    detail = proc.stderr.decode("utf-8", "replace").strip()[-300:]
+                    raise OutputError(
+                        f"LibreOffice không chuyển được {path.name} sang PDF"
+                        + (f": {detail}" if detail else ".")
+                    )
+                target = path.with_suffix(".pdf")
+                try:
+                    os.replace(produced, target)
+                except PermissionError as exc:
+                    raise OutputError(
+                        f"Không ghi được {target}: tệp đang mở. Đóng tệp rồi chạy lại."
+                    ) from exc
+                made.append(target)
+    return made

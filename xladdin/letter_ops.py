@@ -1,0 +1,122 @@
+"""``theodoi letters`` and the "Tạo công văn" button, on files: read the tracker, recalc, write.
+
+Letters only read the tracker (nothing is written back), so this works while the tracker is
+open in Excel. Output goes to ``<outbox>/<period>/``; a letter made again replaces the old
+file in one step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .io import letters_io
+from .io.tracker_io import TrackerWorkbook
+from .letters import KIND_LABELS, LetterKind, build_letters, parse_kind
+from .operations import read_data
+from .period import Period
+from .tracker import TrackerData, recalc
+from .workspace import Workspace, find_workspace
+
+
+@dataclass(frozen=True)
+class LetterFile:
+    kind: LetterKind
+    agency_code: str
+    docx: Path
+    pdf: Path | None = None
+
+
+@dataclass
+class LettersOutcome:
+    workspace: Workspace
+    folder: Path
+    period: Period
+    files: list[LetterFile] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def write_letters(
+    data: TrackerData,
+    workspace: Workspace,
+    kinds: Sequence[LetterKind | str],
+    *,
+    agency: str | None = None,
+    soffice: str | None = None,
+    today: date | None = None,
+) -> LettersOutcome:
+    """Make the letters of ``kinds`` from the tracker's data; PDFs too when ``soffice`` is given.
+
+    The core call shared by the CLI and the ribbon button (which reads ``data`` from Excel)."""
+    today = today or date.today()
+    result = recalc(data, today)
+    config = data.config
+    catalogue = data.catalogue()
+    plans = [build_letters(parse_kind(k), result, catalogue, config, agency=agency) for k in kinds]
+    # Render everything before writing anything, so a bad template leaves no half-done batch.
+    rendered = []
+    for plan in plans:
+        for letter in plan.letters:
+            template = letters_io.template_path(letter.template, workspace.root)
+            rendered.append(
+                (letter, letters_io.render_docx(template, letter.context, letter.chart))
+            )
+    folder = workspace.folder(config, "outbox_dir") / result.period.code
+    outcome = LettersOutcome(workspace, folder, result.period)
+    for plan in plans:
+        outcome.notes.extend(plan.notes)
+    docx_files = []
+    for letter, data_bytes in rendered:
+        path = folder / letter.file_name
+        letters_io.write_docx(path, data_bytes)
+        docx_files.append((letter, path))
+    pdfs: dict[Path, Path] = {}
+    if soffice is not None and docx_files:
+        made = letters_io.convert_to_pdf([p for _, p in docx_files], soffice)
+        pdfs = {pdf.with_suffix(".docx"): pdf for pdf in made}
+    outcome.files = [
+        LetterFile(letter.kind, letter.agency_code, path, pdfs.get(path))
+        for letter, path in docx_files
+    ]
+    return outcome
+
+
+def make_letters(
+    kind: LetterKind | str,
+    *,
+    workbook: Path | None = None,
+    agency: str | None = None,
+    pdf: bool = False,
+    today: date | None = None,
+) -> LettersOutcome:
+    """``theodoi letters``: one kind of letter for every relevant agency (or one agency)."""
+    letter_kind = parse_kind(kind)
+    # Checked first: a missing LibreOffice must not leave a batch of .docx without its PDFs.
+    soffice = letters_io.require_soffice() if pdf else None
+    ws = find_workspace(workbook)
+    data = read_data(TrackerWorkbook.open(ws.workbook))
+    return write_letters(data, ws, [letter_kind], agency=agency, soffice=soffice, today=today)
+
+
+def summary_lines(
+    outcome: LettersOutcome, *, limit: int | None = 12, notes: bool = True
+) -> list[str]:
+    """The outcome in Vietnamese (at most ``limit`` file names), for a message box or console."""
+    if not outcome.files:
+        lines = ["Không lập công văn nào."]
+    else:
+        counts: dict[LetterKind, int] = {}
+        for f in outcome.files:
+            counts[f.kind] = counts.get(f.kind, 0) + 1
+        what = ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in counts.items())
+        lines = [f"Đã lập {what} ({outcome.period.label}) trong thư mục {outcome.folder}:"]
+        shown = outcome.files if limit is None else outcome.files[:limit]
+        for f in shown:
+            lines.append(f"• {f.docx.name}" + (" (+ PDF)" if f.pdf else ""))
+        if len(shown) < len(outcome.files):
+            lines.append(f"… và {len(outcome.files) - len(shown)} tệp khác.")
+    if notes:
+        lines.extend(outcome.notes)
+    return lines
