@@ -338,21 +338,24 @@ def _recalc(book: Any, today: date, now: datetime | None) -> str:
     ).replace(".0%", "%")
 
 
-def _not_yet(book: Any | None, feature: str) -> str:
-    return _button(
-        book,
-        lambda b: (
-            f"Nút “{feature}” chưa có trong phiên bản này; tính năng sẽ có ở bản cập nhật sau."
-        ),
-    )
+def make_forms(book: Any | None = None, *, now: datetime | None = None) -> str:
+    def action(b: Any) -> str:
+        from .buttons_forms import forms_action
+
+        return forms_action(b, now)
+
+    return _button(book, action)
 
 
-def make_forms(book: Any | None = None) -> str:
-    return _not_yet(book, "Tạo phiếu báo cáo")
+def merge_returns(
+    book: Any | None = None, *, today: date | None = None, now: datetime | None = None
+) -> str:
+    def action(b: Any) -> str:
+        from .buttons_forms import merge_action
 
+        return merge_action(b, today, now)
 
-def merge_returns(book: Any | None = None) -> str:
-    return _not_yet(book, "Tổng hợp phiếu")
+    return _button(book, action)
 
 
 def make_letters(book: Any | None = None) -> str:
@@ -406,8 +409,10 @@ HELP = (
     "làm việc.\n"
     "• Kiểm tra dữ liệu: tìm ô nhập sai, tô vàng và liệt kê ở trang “Kiểm tra”.\n"
     "• Tính tiến độ: tính lại tiến độ, tình trạng hạn và trang “Tổng hợp”.\n"
-    "• Tạo phiếu báo cáo / Tổng hợp phiếu: gửi và nhận phiếu của các cơ quan.\n"
-    "• Tạo công văn: đề nghị báo cáo, đôn đốc, báo cáo tổng hợp.\n"
+    "• Tạo phiếu báo cáo: phiếu .xlsx và công văn đề nghị báo cáo cho từng cơ quan (thư mục "
+    "outbox).\n"
+    "• Tổng hợp phiếu: đọc các phiếu trong thư mục inbox, kiểm tra, ghi vào sổ và lưu sổ.\n"
+    "• Tạo công văn: công văn đôn đốc và báo cáo tổng hợp.\n"
     "Mọi nút đều có lệnh tương ứng “theodoi …” chạy không cần Excel (xem README)."
 )
 

@@ -263,7 +263,7 @@ def print_figures(result: Any) -> None:
     for key, label in PLAN_FIGURES:
         value = plan[key]
         shown = (
-            _pct(value)
+            _num(value * 100)
             if key == "completion_rate"
             else (_num(value) if key == "mean_progress" else str(value))
         )
@@ -294,42 +294,27 @@ def print_figures(result: Any) -> None:
 @_help
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), required=False)
 def demo_cmd(folder: Path | None) -> None:
-    """Chạy thử trên kế hoạch mẫu: tạo thư mục làm việc, nhập phụ lục, in tóm tắt."""
+    """Chạy thử trên kế hoạch mẫu, từ đầu đến cuối.
+
+    Tạo thư mục làm việc, nhập phụ lục, tạo phiếu và công văn đề nghị, giả lập bốn cơ quan gửi
+    phiếu (một phiếu muộn, một phiếu sai), tổng hợp phiếu, kiểm tra dữ liệu, tính tiến độ."""
     from .demo import run_demo
 
     folder = folder or Path(tempfile.mkdtemp(prefix="theodoi-demo-"))
-    result = run_demo(folder)
+    with console.status("Đang chạy thử…"):
+        result = run_demo(folder)
     print_import(result.import_outcome)
-    print_overview(result.tasks)
+    console.print(
+        f"Đã tạo {len(result.forms.forms)} phiếu báo cáo kỳ {result.forms.period.label} "
+        f"trong {result.forms.folder}."
+    )
+    print_merge(result.merge)
     if result.validation.findings:
         print_findings(result.validation.findings)
     else:
         console.print("Kiểm tra dữ liệu: không có lỗi.")
     print_figures(result.recalc.result)
     console.print(f"\nThư mục làm việc mẫu: [bold]{result.workspace.root}[/bold]")
-
-
-def print_overview(tasks: Sequence[dict[str, Any]]) -> None:
-    from .agencies import sort_key
-
-    table = Table(title="Nhiệm vụ theo cơ quan chủ trì")
-    table.add_column("Cơ quan chủ trì")
-    table.add_column("Số nhiệm vụ", justify="right")
-    table.add_column("Có hạn cụ thể", justify="right")
-    table.add_column("Hạn gần nhất")
-    by_lead: dict[str, list[dict[str, Any]]] = {}
-    for t in tasks:
-        if t["level"] == "task":
-            by_lead.setdefault(t["lead"] or "(chưa rõ)", []).append(t)
-    for lead in sorted(by_lead, key=sort_key):
-        items = by_lead[lead]
-        dues = sorted(t["due_date"] for t in items if t["due_date"])
-        nearest = ""
-        if dues:
-            y, m, d = dues[0].split("-")
-            nearest = f"{d}/{m}/{y}"
-        table.add_row(lead, str(len(items)), str(len(dues)), nearest)
-    console.print(table)
 
 
 @_command("build-workbook")
@@ -404,6 +389,102 @@ def letters_cmd(
         console.print(line, markup=False, highlight=False)
     for note in outcome.notes:
         console.print(f"  ! {note}", style="yellow", markup=False)
+
+
+@_command("forms")
+@_help
+@click.option(
+    "--period",
+    metavar="KỲ",
+    default=None,
+    help="Kỳ báo cáo: 2026-11 (tháng), 2026-Q4 (quý), 2026-H2 (6 tháng). Mặc định: ô “Kỳ báo cáo” "
+    "ở trang “Cấu hình”, để trống thì tháng hiện tại.",
+)
+@click.option(
+    "--pdf", is_flag=True, help="Lập thêm bản PDF của công văn đề nghị (cần LibreOffice)."
+)
+@WORKBOOK_OPTION
+def forms_cmd(period: str | None, pdf: bool, workbook: Path | None) -> None:
+    """Tạo phiếu báo cáo (.xlsx) và công văn đề nghị báo cáo cho từng cơ quan.
+
+    Mỗi cơ quan chủ trì hoặc phối hợp có một phiếu trong outbox/<kỳ>/: các nhiệm vụ cơ quan
+    chủ trì để điền, nhiệm vụ phối hợp để biết, có chữ ký điện tử để nhận lại an toàn."""
+    from .form_ops import issue_forms_with_letters
+
+    with console.status("Đang tạo phiếu báo cáo…"):
+        outcome, letters = issue_forms_with_letters(period, workbook=workbook, pdf=pdf)
+    table = Table(title=f"Phiếu báo cáo kỳ {outcome.period.label} ({outcome.period.code})")
+    for header in ("Mã", "Cơ quan", "Chủ trì", "Phối hợp", "Tệp"):
+        table.add_column(header, justify="right" if header in ("Chủ trì", "Phối hợp") else "left")
+    for f in outcome.forms:
+        table.add_row(f.code, f.name, str(f.n_lead), str(f.n_coordinating), f.path.name)
+    console.print(table)
+    console.print(
+        f"Đã tạo {len(outcome.forms)} phiếu và {len(letters)} công văn trong {outcome.folder}."
+    )
+    if outcome.unassigned:
+        console.print(
+            "[yellow]Nhiệm vụ chưa có cơ quan chủ trì trong danh mục (không vào phiếu nào): "
+            + ", ".join(outcome.unassigned)
+            + "[/yellow]"
+        )
+
+
+@_command("merge")
+@_help
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@WORKBOOK_OPTION
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    default=None,
+    help="Ngày dùng khi phiếu không ghi ngày lập (YYYY-MM-DD). Mặc định: hôm nay.",
+)
+def merge_cmd(paths: tuple[Path, ...], workbook: Path | None, today: Any) -> None:
+    """Tổng hợp phiếu các cơ quan gửi về vào sổ theo dõi.
+
+    PATHS: tệp .xlsx, thư điện tử .eml/.msg, tệp nén .zip hoặc thư mục; mặc định là thư mục
+    nhận phiếu (inbox). Phiếu sai bị từ chối nguyên phiếu, sổ theo dõi không thay đổi; phiếu
+    đã xử lý trong inbox được chuyển vào archive/."""
+    from .errors import FindingsError
+    from .merge_ops import merge_returns
+
+    with console.status("Đang tổng hợp phiếu…"):
+        outcome = merge_returns(
+            list(paths), workbook=workbook, today=today.date() if today else None
+        )
+    print_merge(outcome)
+    refused = outcome.refused
+    if refused:
+        raise FindingsError(
+            f"{len(refused)} phiếu bị từ chối; xem lý do ở bảng trên"
+            + (f" và trong {outcome.report}." if outcome.report else ".")
+        )
+
+
+def print_merge(outcome: Any) -> None:
+    labels = {"accepted": "[green]Đã tổng hợp[/green]", "refused": "[red]Từ chối[/red]",
+              "duplicate": "Trùng, bỏ qua", "stale": "[yellow]Bản cũ, bỏ qua[/yellow]"}  # fmt: skip
+    if not outcome.results:
+        console.print("Không có phiếu nào để tổng hợp.")
+        return
+    table = Table(title=f"Tổng hợp phiếu kỳ {outcome.period.label}")
+    for header in ("Tệp", "Cơ quan", "Kết quả", "Số ô", "Lý do, cảnh báo"):
+        table.add_column(header, justify="right" if header == "Số ô" else "left")
+    for r in outcome.results:
+        notes = "\n".join([*r.reasons, *(f"! {w}" for w in r.warnings)])
+        table.add_row(
+            r.name, r.agency_name or r.agency_code, labels[r.status], str(len(r.changes)), notes
+        )
+    console.print(table)
+    console.print(
+        f"Đã tổng hợp {len(outcome.accepted)} phiếu, thay đổi {outcome.cells_changed} ô; "
+        f"từ chối {len(outcome.refused)}."
+    )
+    if outcome.backup:
+        console.print(f"Bản sao lưu trước khi ghi: {outcome.backup}")
+    if outcome.report:
+        console.print(f"Báo cáo kết quả: {outcome.report}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

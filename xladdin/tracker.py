@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .agencies import Agency, AgencyCatalogue, CatalogueConflictError
-from .io.tracker_io import config_values, table_from_rows
+from .io.tracker_io import config_values, records_frame, table_from_rows
 from .layout import (
     AGENCY_COLUMNS,
     CONFIG_COLUMNS,
@@ -54,6 +54,18 @@ class TrackerData:
     @property
     def config(self) -> dict[str, str]:
         return config_values(self.config_table)
+
+    def with_config(self, values: Mapping[str, str]) -> TrackerData:
+        """The same data with some settings overridden (nothing is written)."""
+        table = self.config_table.copy()
+        for key, value in values.items():
+            hit = table["key"] == key
+            if hit.any():
+                table.loc[hit, "value"] = value
+            else:
+                extra = {"key": key, "value": value, "label": None, "help": None, "_row": None}
+                table = pd.concat([table, records_frame([extra], list(table.columns))])
+        return replace(self, config_table=table)
 
     def catalogue(self) -> AgencyCatalogue:
         return lenient_catalogue(self.agencies)

@@ -1,0 +1,129 @@
+"""The "Tạo phiếu báo cáo" and "Tổng hợp phiếu" buttons on the open workbook.
+
+Same core calls as ``theodoi forms`` and ``theodoi merge``; the difference is where the
+tracker's data comes from (one bulk read of each sheet through xlwings) and how a merge
+is written back (whole columns and one block of log rows, then one save), since the file
+cannot be rewritten underneath Excel.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .buttons import Rows, _last_row, _positions, _read_data, sheet_rows
+
+
+def workspace_of(book: Any) -> Any:
+    from .errors import WorkspaceError
+    from .workspace import Workspace
+
+    path = Path(str(book.fullname))
+    if not path.is_absolute():  # never saved, or opened from OneDrive / SharePoint
+        raise WorkspaceError(
+            f"Không xác định được thư mục làm việc của sổ “{book.name}” (sổ chưa được lưu hoặc "
+            "đang mở từ OneDrive/SharePoint). Hãy lưu sổ vào thư mục làm việc trên máy rồi bấm lại."
+        )
+    return Workspace(path.parent, path)
+
+
+def forms_action(book: Any, now: datetime | None = None) -> str:
+    from .form_ops import write_forms_and_letters
+
+    ws = workspace_of(book)
+    data, _rows = _read_data(book)
+    outcome, letters = write_forms_and_letters(data, ws, None, now=now)
+    lines = [
+        f"Đã tạo {len(outcome.forms)} phiếu báo cáo kỳ {outcome.period.label} và "
+        f"{len(letters)} công văn đề nghị báo cáo trong thư mục:",
+        str(outcome.folder),
+    ]
+    if outcome.unassigned:
+        lines.append(
+            f"{len(outcome.unassigned)} nhiệm vụ chưa có cơ quan chủ trì trong danh mục nên không "
+            "vào phiếu nào: " + ", ".join(outcome.unassigned[:10])
+        )
+    return "\n".join(lines)
+
+
+def merge_action(book: Any, today: date | None = None, now: datetime | None = None) -> str:
+    from .io import files
+    from .io.tracker_io import table_from_rows
+    from .layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
+    from .merge_ops import finish, plan_merge, read_returns
+    from .tracker import period_of
+
+    ws = workspace_of(book)
+    now = now or datetime.now().replace(microsecond=0)
+    today = today or now.date()
+    data, rows = _read_data(book)
+    config = data.config
+    inbox = ws.folder(config, "inbox_dir")
+    forms, refused = read_returns([inbox])
+    if not forms and not refused:
+        return f"Thư mục nhận phiếu {inbox} đang trống: không có phiếu nào để tổng hợp."
+    log_rows = sheet_rows(book, SHEET_LOG)
+    log = table_from_rows(log_rows, LOG_COLUMNS, sheet=SHEET_LOG, source=book.name)
+    period = period_of(config, today)
+    plan = plan_merge(
+        forms,
+        data,
+        log.to_dict("records"),
+        secret=ws.secret(),
+        period=period,
+        today=today,
+        now=now,
+    )
+    backup = None
+    if plan.log_rows:
+        # The file on disk is the tracker before this merge: keep it, as the CLI does.
+        backup = files.backup(ws.workbook, ws.folder(config, "backup_dir"))
+        _write_columns(book, rows[SHEET_TASKS], TASK_COLUMNS, plan.cells)
+        _append_log(book, log_rows, plan.log_rows)
+        # Saved at once: the returns are about to move to the archive, so an unsaved merge
+        # could not be repeated.
+        book.save()
+    outcome = finish(ws, config, period, inbox, [*refused, *plan.results], backup, now)
+    lines = [
+        f"Tổng hợp phiếu kỳ {period.label}: {len(outcome.accepted)} phiếu được tổng hợp "
+        f"({outcome.cells_changed} ô thay đổi), {len(outcome.refused)} phiếu bị từ chối."
+    ]
+    for r in outcome.refused[:5]:
+        lines.append(f"• {r.name}: {r.reasons[0] if r.reasons else ''}")
+    if len(outcome.refused) > 5:
+        lines.append(f"… và {len(outcome.refused) - 5} phiếu khác.")
+    if outcome.report:
+        lines.append(f"Chi tiết: {outcome.report}")
+    return "\n".join(lines)
+
+
+def _write_columns(
+    book: Any, task_rows: Rows, columns: Any, cells: dict[int, dict[str, Any]]
+) -> None:
+    """One write per changed column, covering every data row (unchanged rows keep values)."""
+    from .layout import SHEET_TASKS
+
+    positions = _positions(book, SHEET_TASKS, task_rows, columns)
+    fields = sorted({f for changes in cells.values() for f in changes}, key=positions.__getitem__)
+    last = _last_row(task_rows)
+    sheet = book.sheets[SHEET_TASKS]
+    for field in fields:
+        col = positions[field]
+        column = []
+        for r in range(2, last + 1):
+            row = task_rows[r - 1]
+            old = row[col - 1] if col - 1 < len(row) else None
+            column.append([cells.get(r, {}).get(field, old)])
+        sheet.range((2, col)).value = column
+
+
+def _append_log(book: Any, log_rows: Rows, records: list[dict[str, Any]]) -> None:
+    from .layout import LOG_COLUMNS, SHEET_LOG
+
+    positions = _positions(book, SHEET_LOG, log_rows, LOG_COLUMNS)
+    block = [[None] * max(positions.values()) for _ in records]
+    for line, rec in zip(block, records, strict=True):
+        for field, col in positions.items():
+            line[col - 1] = rec.get(field)
+    book.sheets[SHEET_LOG].range((max(_last_row(log_rows), 1) + 1, 1)).value = block

@@ -1,0 +1,160 @@
+"""`theodoi forms`: one form per agency, read from the tracker, written to the outbox.
+
+The tracker is only read (no lock, no backup): forms can be issued while someone has the
+tracker open in Excel. Each form goes to ``<outbox>/<period>/PhieuBaoCao_<CODE>_<period>.xlsx``;
+issuing again for the same period replaces that agency's file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from .agencies import Agency
+from .errors import UsageError
+from .forms import plan_forms
+from .io.form_io import write_form
+from .io.tracker_io import TrackerWorkbook
+from .layout import SHEET_CONFIG
+from .operations import read_data
+from .period import Period, current_period, parse_period
+from .tracker import TrackerData
+from .workspace import Workspace, find_workspace
+
+
+class IssuedForm(NamedTuple):
+    code: str
+    name: str
+    path: Path
+    n_lead: int
+    n_coordinating: int
+
+
+@dataclass
+class FormsOutcome:
+    workspace: Workspace
+    period: Period
+    folder: Path
+    issued_at: datetime
+    forms: list[IssuedForm]
+    skipped: list[Agency]  # catalogue agencies that neither lead nor coordinate a task
+    unassigned: list[str]  # keys of tasks whose lead names no catalogue agency: in no form
+
+
+def resolve_period(text: str | None, configured: str | None, now: datetime) -> Period:
+    """The period asked for; else the one in "Cấu hình"; else the month of ``now``."""
+    if text is not None and str(text).strip():
+        return parse_period(text)
+    try:
+        return current_period(configured, now.date())
+    except UsageError as exc:
+        raise UsageError(
+            f"{exc.message} (giá trị “Kỳ báo cáo” trong trang “{SHEET_CONFIG}”; sửa lại hoặc "
+            "chỉ rõ kỳ bằng --period)"
+        ) from exc
+
+
+def issue_forms(
+    period: str | None = None, *, workbook: Path | None = None, now: datetime | None = None
+) -> FormsOutcome:
+    """Write the forms of ``period`` for every agency that leads or coordinates a task."""
+    ws = find_workspace(workbook)
+    return write_forms(read_data(TrackerWorkbook.open(ws.workbook)), ws, period, now=now)
+
+
+def write_forms(
+    data: TrackerData, ws: Workspace, period: str | None, *, now: datetime | None = None
+) -> FormsOutcome:
+    """The core call of the CLI and the button: the tracker's data in, forms on disk."""
+    now = (now or datetime.now()).replace(microsecond=0)
+    config = data.config
+    chosen = resolve_period(period, config.get("period"), now)
+    secret = ws.secret()
+    office = " ".join(p for p in (config.get("office"), config.get("committee")) if p)
+    planned = plan_forms(
+        data.task_records(),
+        data.catalogue(),
+        plan=config.get("plan_name", ""),
+        period=chosen,
+        return_deadline=config.get("return_deadline", ""),
+        office=office,
+        issued_at=now,
+        secret=secret,
+    )
+    folder = ws.folder(config, "outbox_dir") / chosen.code
+    issued: list[IssuedForm] = []
+    for form in planned.forms:
+        path = write_form(folder / form.file_name, form)
+        issued.append(
+            IssuedForm(
+                form.agency.code, form.agency.name, path, len(form.lead), len(form.coordinating)
+            )
+        )
+    return FormsOutcome(
+        workspace=ws,
+        period=chosen,
+        folder=folder,
+        issued_at=now,
+        forms=issued,
+        skipped=list(planned.skipped),
+        unassigned=list(planned.unassigned),
+    )
+
+
+def write_forms_and_letters(
+    data: TrackerData,
+    ws: Workspace,
+    period: str | None,
+    *,
+    now: datetime | None = None,
+    pdf: bool = False,
+) -> tuple[FormsOutcome, list[Path]]:
+    """Forms plus each agency's cover letter (công văn đề nghị báo cáo), same period."""
+    from .io.letters_io import require_soffice
+    from .letter_ops import write_letters
+    from .letters import LetterKind
+
+    soffice = require_soffice() if pdf else None
+    outcome = write_forms(data, ws, period, now=now)
+    # The letters name the period of the forms even when --period differs from "Cấu hình".
+    data = data.with_config({"period": outcome.period.code})
+    letters: list[Path] = []
+    for form in outcome.forms:
+        if not form.n_lead:
+            continue  # an agency that only coordinates has nothing to report
+        done = write_letters(
+            data,
+            ws,
+            [LetterKind.REQUEST],
+            agency=form.code,
+            soffice=soffice,
+            today=outcome.issued_at.date(),
+        )
+        letters.extend(f.docx for f in done.files)
+    return outcome, letters
+
+
+def issue_forms_with_letters(
+    period: str | None = None,
+    *,
+    workbook: Path | None = None,
+    pdf: bool = False,
+    now: datetime | None = None,
+) -> tuple[FormsOutcome, list[Path]]:
+    """``theodoi forms``: the forms and their cover letters, from the tracker file."""
+    ws = find_workspace(workbook)
+    data = read_data(TrackerWorkbook.open(ws.workbook))
+    return write_forms_and_letters(data, ws, period, now=now, pdf=pdf)
+
+
+__all__ = [
+    "FormsOutcome",
+    "IssuedForm",
+    "issue_forms",
+    "issue_forms_with_letters",
+    "resolve_period",
+    "write_forms",
+    "write_forms_and_letters",
+]

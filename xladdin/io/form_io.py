@@ -1,0 +1,315 @@
+"""Write an agency's form (phiếu báo cáo) as a plain .xlsx: the one place form files are written.
+
+Unlike the tracker, a form is a new small file that preserves nothing, so openpyxl builds it.
+The saved package is then re-zipped with fixed entry times and the issue time as its modified
+date, so two runs with the same tracker and the same issue time give identical bytes.
+
+Sheets, in order: FORM_SHEET (the lead tasks; editable cells unlocked and yellow),
+FORM_COORD_SHEET (coordination tasks, all locked), FORM_HELP_SHEET, FORM_META_SHEET
+(veryHidden). Sheets are protected without a password and the workbook structure is locked:
+this stops accidents, not people; the merge re-checks every locked cell anyway.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..forms import (
+    AgencyForm,
+    FormTask,
+    as_date,
+    coord_header_lines,
+    header_lines,
+    instructions,
+)
+from ..forms import (
+    Cell as CellRef,
+)
+from ..layout import (
+    FORM_COLUMNS,
+    FORM_COORD_COLUMNS,
+    FORM_COORD_SHEET,
+    FORM_EDITABLE,
+    FORM_FIRST_ROW,
+    FORM_HEADER_ROW,
+    FORM_HELP_SHEET,
+    FORM_META_SHEET,
+    FORM_REPORT_DATE_CELL,
+    FORM_SHEET,
+    STATUSES,
+    Column,
+)
+from . import files
+
+CREATOR = "TheoDoiNhiemVu"
+DATE_FORMAT = "dd/mm/yyyy"
+TEXT_FORMAT = "@"
+HELP_WIDTH = 80.0  # fits a portrait A4 page unscaled
+
+_EDITABLE_FILL = PatternFill("solid", fgColor="FFFFF2CC")
+_HEADER_FILL = PatternFill("solid", fgColor="FFD9E1F2")
+_THIN = Side(style="thin", color="FF808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_UNLOCKED = Protection(locked=False)
+_LOCKED = Protection(locked=True)
+_TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _protect(ws: Worksheet) -> None:
+    # No password: protection here prevents slips. Resizing rows and columns stays allowed so a
+    # long text can be read; inserting, deleting and sorting rows does not.
+    ws.protection = SheetProtection(
+        sheet=True, formatColumns=False, formatRows=False, selectLockedCells=False
+    )
+
+
+def _clean(value: Any) -> Any:
+    """A value openpyxl can store: XML-illegal control characters dropped (a .xlsx cannot hold
+    them, so the tracker cannot either)."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # shows "50", not "50.0", in every viewer
+    return value
+
+
+def _set(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
+    cell = ws.cell(row=row, column=col)
+    value = _clean(value)
+    cell.value = value
+    # openpyxl takes text starting with "=" for a formula; a typed "=…" in a result stays text.
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
+LINE_HEIGHT = 15.0  # points per line of 11-pt text
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide (a slight overestimate:
+    a row cut short hides text, one a little tall does not)."""
+    per_line = max(1.0, width - 1.0)
+    return sum(max(1, math.ceil(len(part) * 1.05 / per_line)) for part in text.split("\n"))
+
+
+def _fit_rows(ws: Worksheet, first_row: int, widths: Sequence[float]) -> None:
+    """Set each row's height to show its wrapped text. Excel and LibreOffice do not both size
+    rows of a generated file on open (LibreOffice keeps the default height), so heights are
+    written; people may still resize rows on the protected sheet."""
+    for row in ws.iter_rows(min_row=first_row, max_col=len(widths)):
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                lines = max(lines, _lines(cell.value, width))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = lines * LINE_HEIGHT + 2
+
+
+def _header_block(ws: Worksheet, lines: dict[CellRef, str]) -> None:
+    for (row, col), text in lines.items():
+        cell = _set(ws, row, col, text)
+        cell.font = Font(bold=row == 1, size=13 if row == 1 else 11, italic=row == 5)
+        cell.protection = _LOCKED
+
+
+def _table(
+    ws: Worksheet, columns: Sequence[Column], tasks: Sequence[FormTask], editable: bool
+) -> None:
+    for c, col in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = col.width
+        head = _set(ws, FORM_HEADER_ROW, c, col.header)
+        head.font = Font(bold=True)
+        head.fill = _HEADER_FILL
+        head.alignment = _HEADER_ALIGN
+        head.border = _BORDER
+        head.protection = _LOCKED
+    for r, task in enumerate(tasks, start=FORM_FIRST_ROW):
+        for c, col in enumerate(columns, start=1):
+            value = task.value(col.field)
+            if col.kind == "date":
+                value = as_date(value) or value
+            cell = _set(ws, r, c, value)
+            cell.alignment = _TOP_WRAP
+            cell.border = _BORDER
+            if col.kind == "date" and as_date(value) is not None:
+                cell.number_format = DATE_FORMAT
+            elif col.kind in ("wrap", "code", "text") and col.field not in ("status",):
+                cell.number_format = TEXT_FORMAT
+            if editable and col.field in FORM_EDITABLE:
+                cell.protection = _UNLOCKED
+                cell.fill = _EDITABLE_FILL
+            else:
+                cell.protection = _LOCKED
+    _fit_rows(ws, FORM_HEADER_ROW, [col.width for col in columns])
+    ws.freeze_panes = ws.cell(row=FORM_FIRST_ROW, column=1)
+    ws.print_title_rows = f"{FORM_HEADER_ROW}:{FORM_HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _protect(ws)
+
+
+def _column_range(columns: Sequence[Column], field: str, n_rows: int) -> str:
+    letter = get_column_letter([c.field for c in columns].index(field) + 1)
+    return f"{letter}{FORM_FIRST_ROW}:{letter}{FORM_FIRST_ROW + n_rows - 1}"
+
+
+def _validations(ws: Worksheet, n_rows: int) -> None:
+    if n_rows == 0:
+        return
+    status = DataValidation(
+        type="list",
+        formula1='"' + ",".join(STATUSES) + '"',
+        allow_blank=True,
+        showDropDown=False,  # the attribute's name is inverted in the file format: False = show
+        showErrorMessage=True,
+        errorTitle="Trạng thái không hợp lệ",
+        error="Hãy chọn một trạng thái trong danh sách.",
+        showInputMessage=True,
+        promptTitle="Trạng thái",
+        prompt="Chọn trong danh sách: " + "; ".join(STATUSES) + ".",
+    )
+    status.add(_column_range(FORM_COLUMNS, "status", n_rows))
+    progress = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2="100",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Tiến độ không hợp lệ",
+        error="Tiến độ là một số từ 0 đến 100, không kèm dấu % (ví dụ: 60).",
+        showInputMessage=True,
+        promptTitle="Tiến độ (%)",
+        prompt="Số từ 0 đến 100, không kèm dấu %.",
+    )
+    progress.add(_column_range(FORM_COLUMNS, "progress", n_rows))
+    ws.add_data_validation(status)
+    ws.add_data_validation(progress)
+
+
+def _form_sheet(ws: Worksheet, form: AgencyForm) -> None:
+    _header_block(ws, header_lines(form))
+    row, col = FORM_REPORT_DATE_CELL
+    # Column A is as narrow as a task key: the label takes two lines there.
+    ws.cell(row=row, column=col - 1).alignment = Alignment(horizontal="right", wrap_text=True)
+    ws.row_dimensions[row].height = 2 * LINE_HEIGHT + 2
+    date_cell = ws.cell(row=row, column=col)
+    date_cell.protection = _UNLOCKED
+    date_cell.fill = _EDITABLE_FILL
+    date_cell.border = _BORDER
+    date_cell.number_format = DATE_FORMAT
+    date_cell.alignment = Alignment(horizontal="left")
+    _table(ws, FORM_COLUMNS, form.lead, editable=True)
+    _validations(ws, len(form.lead))
+
+
+def _help_sheet(ws: Worksheet, form: AgencyForm) -> None:
+    ws.column_dimensions["A"].width = HELP_WIDTH
+    for r, (style, text) in enumerate(instructions(form), start=1):
+        cell = _set(ws, r, 1, text or None)
+        cell.alignment = _TOP_WRAP
+        if style == "title":
+            cell.font = Font(bold=True, size=13)
+        elif style == "head":
+            cell.font = Font(bold=True)
+    _fit_rows(ws, 1, [HELP_WIDTH])
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _protect(ws)
+
+
+def _meta_sheet(ws: Worksheet, form: AgencyForm) -> None:
+    for r, (key, value) in enumerate(form.metadata().items(), start=1):
+        for c, text in ((1, key), (2, value)):
+            cell = _set(ws, r, c, text)
+            cell.number_format = TEXT_FORMAT
+    ws.sheet_state = "veryHidden"
+    _protect(ws)
+
+
+def form_workbook(form: AgencyForm) -> Workbook:
+    wb = Workbook()
+    main = wb.active
+    assert main is not None
+    main.title = FORM_SHEET
+    _form_sheet(main, form)
+    coord = wb.create_sheet(FORM_COORD_SHEET)
+    _header_block(coord, coord_header_lines(form))
+    _table(coord, FORM_COORD_COLUMNS, form.coordinating, editable=False)
+    _help_sheet(wb.create_sheet(FORM_HELP_SHEET), form)
+    _meta_sheet(wb.create_sheet(FORM_META_SHEET), form)
+    wb.active = 0
+    # Structure locked: no sheet can be added, removed, renamed or unhidden by accident.
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.properties.title = form.title
+    wb.properties.subject = form.plan
+    wb.properties.creator = CREATOR
+    wb.properties.lastModifiedBy = CREATOR
+    wb.properties.created = _utc(form.issued_at)
+    return wb
+
+
+def _utc(moment: datetime) -> datetime:
+    """Core properties are UTC; a naive issue time is local time."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _repack(data: bytes, issued_at: datetime) -> bytes:
+    """Same entries, fixed times: openpyxl stamps the zip entries and ``dcterms:modified``
+    with the wall clock at save, which would make every run's bytes differ."""
+    stamp = max(issued_at.replace(tzinfo=None), datetime(1980, 1, 1)).timetuple()[:6]
+    modified = _utc(issued_at).strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _MODIFIED.sub(lambda m: m[1] + modified + m[2], body)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, body)
+    return out.getvalue()
+
+
+def form_bytes(form: AgencyForm) -> bytes:
+    buffer = io.BytesIO()
+    form_workbook(form).save(buffer)
+    return _repack(buffer.getvalue(), form.issued_at)
+
+
+def write_form(path: Path, form: AgencyForm) -> Path:
+    """Write the form atomically (temp file in the same folder, then replace)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    files.atomic_write(path, form_bytes(form))
+    return path

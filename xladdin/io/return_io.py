@@ -1,0 +1,440 @@
+"""Returned forms in: files, folders, .zip, .eml and Outlook .msg, opened as untrusted input.
+
+Nothing here runs a macro or resolves an XML entity. Every container and workbook is read
+with size caps, every XML part of a workbook is checked for DOCTYPE/ENTITY declarations
+before any parser sees it, and anything unexpected becomes a :class:`ReturnRefused` with a
+Vietnamese message naming the file (and sheet, row, column where there is one).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputFileError
+from ..layout import (
+    FORM_FIRST_ROW,
+    FORM_HEADER_ROW,
+    FORM_META_SHEET,
+    FORM_REPORT_DATE_CELL,
+    FORM_SHEET,
+)
+from .xlsxpkg import parse_xml
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+CONTAINER_SUFFIXES = (".zip", ".eml", ".msg")
+MAX_FILE = 20 * 1024 * 1024  # a form of a few hundred rows is well under 1 MB
+MAX_UNPACKED = 64 * 1024 * 1024  # total uncompressed size of one returned workbook
+MAX_MEMBERS = 2000
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+NS_CORE = "http://purl.org/dc/terms/"
+
+
+class ReturnRefused(InputFileError):
+    """A returned file that cannot be merged; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class ReturnSource:
+    name: str  # what the report shows: "thu.eml › Phieu_VPTU.xlsx"
+    data: bytes
+    path: Path  # the file on disk it came from
+    sha256: str = ""
+
+    @classmethod
+    def of(cls, name: str, data: bytes, path: Path) -> ReturnSource:
+        return cls(name, data, path, hashlib.sha256(data).hexdigest())
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    name: str
+    path: Path
+    message: str
+    sha256: str = ""
+
+
+# -- finding the returned workbooks ---------------------------------------------------------
+def _read_capped(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_FILE:
+        raise ReturnRefused(f"Tệp {path.name} quá lớn ({size / 1e6:.1f} MB); không xử lý.")
+    return path.read_bytes()
+
+
+def collect(paths: Sequence[Path]) -> tuple[list[ReturnSource], list[SourceProblem]]:
+    """Every returned workbook found under ``paths`` (files or folders), in name order."""
+    sources: list[ReturnSource] = []
+    problems: list[SourceProblem] = []
+    for path in paths:
+        files = (
+            sorted(p for p in Path(path).rglob("*") if p.is_file())
+            if Path(path).is_dir()
+            else [Path(path)]
+        )
+        for f in files:
+            if f.name.startswith(("~$", ".")):
+                continue  # Excel's owner files and hidden files are not returns
+            suffix = f.suffix.lower()
+            if Path(path).is_dir() and suffix not in WORKBOOK_SUFFIXES + CONTAINER_SUFFIXES:
+                continue
+            try:
+                data = _read_capped(f)
+                sources.extend(_expand(f.name, data, f, suffix))
+            except ReturnRefused as exc:
+                problems.append(SourceProblem(f.name, f, str(exc)))
+            except FileNotFoundError:
+                problems.append(SourceProblem(f.name, f, f"Không tìm thấy tệp {f}."))
+    return sources, problems
+
+
+def _expand(name: str, data: bytes, path: Path, suffix: str) -> Iterator[ReturnSource]:
+    if suffix == ".eml":
+        yield from _from_eml(name, data, path)
+    elif suffix == ".msg":
+        yield from _from_msg(name, data, path)
+    elif suffix == ".zip":
+        yield from _from_zip(name, data, path)
+    else:
+        yield ReturnSource.of(name, data, path)
+
+
+def _wanted(filename: str) -> bool:
+    return filename.lower().endswith((*WORKBOOK_SUFFIXES, ".zip"))
+
+
+def _from_zip(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ReturnRefused(f"Tệp nén {name} bị hỏng; không đọc được.") from exc
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if len(infos) > MAX_MEMBERS:
+            raise ReturnRefused(f"Tệp nén {name} có quá nhiều tệp; không xử lý.")
+        for info in infos:
+            member = Path(info.filename).name
+            if not _wanted(member) or member.startswith(("~$", ".")):
+                continue
+            content = _zip_member(zf, info, name)
+            inner = f"{name} › {member}"
+            if member.lower().endswith(".zip"):
+                raise ReturnRefused(f"Tệp nén {name} chứa tệp nén lồng nhau {member}; không xử lý.")
+            yield ReturnSource.of(inner, content, path)
+
+
+def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """A member's bytes, never more than MAX_FILE whatever its header claims."""
+    try:
+        with zf.open(info) as f:
+            content = f.read(MAX_FILE + 1)
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError) as exc:
+        raise ReturnRefused(f"Tệp nén {name}: không giải nén được {info.filename}.") from exc
+    if len(content) > MAX_FILE:
+        raise ReturnRefused(f"Tệp nén {name}: {info.filename} quá lớn khi giải nén; không xử lý.")
+    return content
+
+
+def _from_eml(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    found = False
+    assert isinstance(msg, EmailMessage)
+    for part in msg.iter_attachments():
+        filename = part.get_filename() or ""
+        if not _wanted(filename):
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        found = True
+        inner = f"{name} › {Path(filename).name}"
+        if filename.lower().endswith(".zip"):
+            yield from _from_zip(inner, payload, path)
+        else:
+            yield ReturnSource.of(inner, payload, path)
+    if not found:
+        raise ReturnRefused(f"Thư {name} không có tệp đính kèm Excel (.xlsx) nào.")
+
+
+def _from_msg(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
+    import extract_msg
+
+    try:
+        msg = extract_msg.openMsg(io.BytesIO(data))
+    except Exception as exc:  # extract_msg raises many kinds on a damaged file
+        raise ReturnRefused(f"Thư Outlook {name} bị hỏng; không đọc được.") from exc
+    found = False
+    try:
+        for att in msg.attachments:
+            filename = str(
+                getattr(att, "longFilename", None) or getattr(att, "shortFilename", "") or ""
+            )
+            payload = getattr(att, "data", None)
+            if not _wanted(filename) or not isinstance(payload, bytes):
+                continue
+            found = True
+            inner = f"{name} › {Path(filename).name}"
+            if filename.lower().endswith(".zip"):
+                yield from _from_zip(inner, payload, path)
+            else:
+                yield ReturnSource.of(inner, payload, path)
+    finally:
+        msg.close()
+    if not found:
+        raise ReturnRefused(f"Thư Outlook {name} không có tệp đính kèm Excel (.xlsx) nào.")
+
+
+# -- opening one returned workbook -----------------------------------------------------------
+@dataclass
+class FormFile:
+    """What a returned form says, read without trusting it."""
+
+    source: ReturnSource
+    sheet_names: list[str]
+    meta: dict[str, str]
+    saved_at: datetime | None
+    report_date: Any
+    header: list[Any]
+    rows: list[list[Any]]  # from FORM_FIRST_ROW down to the last non-empty row
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, col) in FORM_SHEET
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # cells with a % format
+    merged: list[str] = field(default_factory=list)  # merged ranges in FORM_SHEET
+
+
+def _sniff(source: ReturnSource) -> None:
+    head = source.data[:8]
+    if head.startswith(OLE_MAGIC):
+        if (
+            b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e"
+            in source.data
+        ):
+            raise ReturnRefused(
+                f"{source.name}: tệp được đặt mật khẩu; hãy gỡ mật khẩu rồi gửi lại."
+            )
+        raise ReturnRefused(
+            f"{source.name}: là tệp Excel đời cũ (.xls); hãy mở phiếu gốc đã nhận (.xlsx), "
+            "điền và lưu đúng định dạng .xlsx."
+        )
+    if not head.startswith(ZIP_MAGIC):
+        raise ReturnRefused(f"{source.name}: không phải tệp Excel (.xlsx).")
+
+
+def _unpack(source: ReturnSource) -> dict[str, bytes]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(source.data))
+    except zipfile.BadZipFile as exc:
+        raise ReturnRefused(
+            f"{source.name}: tệp bị hỏng hoặc gửi thiếu (không giải nén được)."
+        ) from exc
+    parts: dict[str, bytes] = {}
+    total = 0
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise ReturnRefused(f"{source.name}: cấu trúc tệp bất thường; không xử lý.")
+        for info in infos:
+            try:
+                with zf.open(info) as f:
+                    content = f.read(MAX_UNPACKED - total + 1)
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                RuntimeError,
+                EOFError,
+                NotImplementedError,
+            ) as exc:
+                raise ReturnRefused(
+                    f"{source.name}: tệp bị hỏng hoặc gửi thiếu (không giải nén được)."
+                ) from exc
+            total += len(content)
+            if total > MAX_UNPACKED:
+                raise ReturnRefused(
+                    f"{source.name}: nội dung giải nén quá lớn (nghi tệp độc hại); không xử lý."
+                )
+            parts[info.filename] = content
+    return parts
+
+
+def _check_parts(source: ReturnSource, parts: dict[str, bytes]) -> None:
+    if "xl/workbook.xml" not in parts:
+        raise ReturnRefused(f"{source.name}: không phải sổ tính Excel (.xlsx).")
+    if any(n.lower().endswith("vbaproject.bin") for n in parts):
+        raise ReturnRefused(
+            f"{source.name}: phiếu có chứa macro; hãy dùng phiếu gốc (.xlsx, không macro)."
+        )
+    for name, content in parts.items():
+        if name.lower().endswith((".xml", ".rels", ".vml")):
+            if content[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00<\x00" in content[:64]:
+                raise ReturnRefused(
+                    f"{source.name}: phần {name} được mã hóa UTF-16, không phải cách Excel lưu "
+                    "phiếu; không xử lý."
+                )
+            # The whole part, not just its start: a long comment can push a DOCTYPE down.
+            if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
+                raise ReturnRefused(
+                    f"{source.name}: phần {name} chứa khai báo DOCTYPE/ENTITY (nghi tệp độc hại); "
+                    "không xử lý."
+                )
+
+
+def _saved_at(parts: dict[str, bytes]) -> datetime | None:
+    core = parts.get("docProps/core.xml")
+    if not core:
+        return None
+    try:
+        root = parse_xml(core)
+    except Exception:
+        return None
+    node = root.find(f"{{{NS_CORE}}}modified")
+    if node is None or not node.text:
+        return None
+    text = node.text.strip().replace("Z", "+00:00")
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return (
+        value.replace(tzinfo=None)
+        if value.tzinfo is None
+        else value.astimezone().replace(tzinfo=None)
+    )
+
+
+_CELL_WITH_FORMULA = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f\b', re.S
+)
+_CELL_STYLE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bs="(\d+)"')
+_BUILTIN_PERCENT = {9, 10}  # 0% and 0.00%
+
+
+def _percent_styles(parts: dict[str, bytes]) -> set[int]:
+    """Indexes of the cell formats that show a number as a percentage."""
+    data = parts.get("xl/styles.xml")
+    if not data:
+        return set()
+    try:
+        root = parse_xml(data)
+    except Exception:
+        return set()
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    percent_ids = set(_BUILTIN_PERCENT)
+    for fmt in root.iter(f"{ns}numFmt"):
+        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))  # quoted text is not a %
+        if "%" in code:
+            percent_ids.add(int(fmt.get("numFmtId", "-1")))
+    xfs = root.find(f"{ns}cellXfs")
+    return {
+        i
+        for i, xf in enumerate(xfs if xfs is not None else [])
+        if int(xf.get("numFmtId", "0")) in percent_ids
+    }
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z0-9:]+)"')
+
+
+def _sheet_part(parts: dict[str, bytes], sheet: str) -> str | None:
+    """The worksheet part of ``sheet`` through workbook.xml and its rels."""
+    wb = parse_xml(parts["xl/workbook.xml"])
+    rels_data = parts.get("xl/_rels/workbook.xml.rels")
+    if rels_data is None:
+        return None
+    rels = {r.get("Id"): r.get("Target", "") for r in parse_xml(rels_data)}
+    ns_main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    ns_rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    for s in wb.iter(f"{{{ns_main}}}sheet"):
+        if s.get("name") == sheet:
+            target = rels.get(s.get(f"{{{ns_rel}}}id"), "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def open_form(source: ReturnSource) -> FormFile:
+    """Read a returned form's metadata and rows; refuse what is not a readable form."""
+    import python_calamine
+
+    _sniff(source)
+    parts = _unpack(source)
+    _check_parts(source, parts)
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source.data))
+    except Exception as exc:  # calamine's own error hierarchy (English text: not shown)
+        raise ReturnRefused(f"{source.name}: không đọc được nội dung sổ tính.") from exc
+    names = list(book.sheet_names)
+    if FORM_META_SHEET not in names:
+        raise ReturnRefused(
+            f"{source.name}: thiếu thông tin nhận dạng phiếu (trang ẩn “{FORM_META_SHEET}”): "
+            "phiếu đã bị chép sang tệp khác hoặc bị xóa phần nhận dạng; hãy điền vào phiếu gốc."
+        )
+    if FORM_SHEET not in names:
+        raise ReturnRefused(
+            f"{source.name}: không có trang “{FORM_SHEET}” (trang đã bị đổi tên hoặc xóa)."
+        )
+
+    def values(sheet: str) -> list[list[Any]]:
+        try:
+            rows: list[list[Any]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:  # calamine parses lazily: a damaged sheet fails here
+            raise ReturnRefused(
+                f"{source.name}: trang “{sheet}” bị hỏng, không đọc được nội dung."
+            ) from exc
+        return rows
+
+    meta: dict[str, str] = {}
+    for row in values(FORM_META_SHEET):
+        if len(row) >= 2 and str(row[0] or "").strip():
+            meta[str(row[0]).strip()] = "" if row[1] is None else str(row[1]).strip()
+    form = values(FORM_SHEET)
+    header = form[FORM_HEADER_ROW - 1] if len(form) >= FORM_HEADER_ROW else []
+    body = form[FORM_FIRST_ROW - 1 :]
+    while body and all(v is None or v == "" for v in body[-1]):
+        body.pop()
+    r, c = FORM_REPORT_DATE_CELL
+    report_date = form[r - 1][c - 1] if len(form) >= r and len(form[r - 1]) >= c else None
+    part = _sheet_part(parts, FORM_SHEET)
+    formulas: set[tuple[int, int]] = set()
+    merged: list[str] = []
+    percent_cells: set[tuple[int, int]] = set()
+    if part and part in parts:
+        xml = parts[part]
+        formulas = {
+            (int(m.group(2)), _col_index(m.group(1))) for m in _CELL_WITH_FORMULA.finditer(xml)
+        }
+        merged = [m.group(1).decode() for m in _MERGE.finditer(xml)]
+        percent_styles = _percent_styles(parts)
+        if percent_styles:
+            percent_cells = {
+                (int(m.group(2)), _col_index(m.group(1)))
+                for m in _CELL_STYLE.finditer(xml)
+                if int(m.group(3)) in percent_styles
+            }
+    return FormFile(
+        source=source,
+        sheet_names=names,
+        meta=meta,
+        saved_at=_saved_at(parts),
+        report_date=report_date,
+        header=list(header),
+        rows=[list(r) for r in body],
+        formulas=formulas,
+        merged=merged,
+        percent_cells=percent_cells,
+    )

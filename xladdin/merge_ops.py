@@ -1,0 +1,213 @@
+"""``theodoi merge``: returned forms from the inbox (or given paths) into the tracker.
+
+Reads and checks every return before taking the tracker's lock, applies the accepted ones
+in one write (backup, atomic replace; nothing is written when none is accepted, so a
+refused return leaves the tracker byte-identical), then files each processed file under
+``archive/`` by its hash and writes a report next to the period's forms.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .io import files
+from .io.return_io import FormFile, ReturnRefused, SourceProblem, collect, open_form
+from .io.tracker_io import TrackerWorkbook
+from .layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
+from .merge import MergeContext, MergeState, ReturnResult, apply_returns, check_forms, summary_frame
+from .operations import KEEP_ROWS, _editing, read_data
+from .period import Period
+from .tracker import TrackerData, period_of
+from .workspace import Workspace, find_workspace
+
+REFUSED_DIR = "tu-choi"
+
+
+@dataclass
+class MergeOutcome:
+    workspace: Workspace
+    period: Period
+    results: list[ReturnResult]
+    backup: Path | None
+    report: Path | None
+    archived: list[Path] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> list[ReturnResult]:
+        return [r for r in self.results if r.accepted]
+
+    @property
+    def refused(self) -> list[ReturnResult]:
+        return [r for r in self.results if r.status == "refused"]
+
+    @property
+    def cells_changed(self) -> int:
+        return sum(len(r.changes) for r in self.accepted)
+
+
+def _problem_result(p: SourceProblem) -> ReturnResult:
+    return ReturnResult(p.name, p.sha256, p.path, "refused", reasons=[p.message])
+
+
+def read_returns(paths: Sequence[Path]) -> tuple[list[FormFile], list[ReturnResult]]:
+    """Open every return under ``paths``; unreadable ones come back as refusals."""
+    sources, problems = collect(paths)
+    refused = [_problem_result(p) for p in problems]
+    forms = []
+    for src in sources:
+        try:
+            forms.append(open_form(src))
+        except ReturnRefused as exc:
+            refused.append(
+                ReturnResult(src.name, src.sha256, src.path, "refused", reasons=[str(exc)])
+            )
+    # Older saves first, so that of two returns of one agency the newer one wins.
+    forms.sort(key=lambda f: (f.saved_at or datetime.min, f.source.name))
+    return forms, refused
+
+
+@dataclass
+class MergePlan:
+    """The core call's result: per-file outcomes, new cell values by Excel row, log rows."""
+
+    results: list[ReturnResult]
+    cells: dict[int, dict[str, Any]]
+    log_rows: list[dict[str, Any]]
+
+
+def plan_merge(
+    forms: Sequence[FormFile],
+    data: TrackerData,
+    log: Iterable[Mapping[Any, Any]],
+    *,
+    secret: bytes,
+    period: Period,
+    today: date,
+    now: datetime,
+) -> MergePlan:
+    """Check the returns against the tracker's data and say what changes (pure)."""
+    from .normalize import parse_date
+
+    state = MergeState.from_log(log)
+    deadline = parse_date(data.config.get("return_deadline") or None)
+    ctx = MergeContext(
+        data.task_records(),
+        data.catalogue(),
+        secret,
+        period,
+        today,
+        deadline.value if deadline.ok else None,
+    )
+    results = check_forms(forms, ctx, state)
+    cells, log_rows = apply_returns(ctx.tasks, results, now)
+    return MergePlan(results, cells, log_rows)
+
+
+def merge_returns(
+    paths: Sequence[Path] = (),
+    *,
+    workbook: Path | None = None,
+    now: datetime | None = None,
+    today: date | None = None,
+    archive: bool = True,
+) -> MergeOutcome:
+    ws = find_workspace(workbook)
+    now = now or datetime.now().replace(microsecond=0)
+    today = today or now.date()
+    config = TrackerWorkbook.open(ws.workbook).read_config()
+    inbox = ws.folder(config, "inbox_dir")
+    forms, results = read_returns(list(paths) or [inbox])
+    with _editing(ws) as (book, config):
+        period = period_of(config, today)
+        log = book.read_table(SHEET_LOG, LOG_COLUMNS).to_dict("records")
+        plan = plan_merge(
+            forms, read_data(book), log, secret=ws.secret(), period=period, today=today, now=now
+        )
+        if plan.log_rows:
+            positions = book.header_positions(SHEET_TASKS, TASK_COLUMNS)
+            grid = {
+                (row, positions[f]): v
+                for row, fields in plan.cells.items()
+                for f, v in fields.items()
+            }
+            book.write_grid(SHEET_TASKS, grid, clear_from_row=KEEP_ROWS)
+            book.append_rows(SHEET_LOG, LOG_COLUMNS, plan.log_rows)
+    results = [*results, *plan.results]
+    return finish(ws, config, period, inbox, results, book.last_backup, now, archive=archive)
+
+
+def finish(
+    ws: Workspace,
+    config: dict[str, str],
+    period: Period,
+    inbox: Path,
+    results: list[ReturnResult],
+    backup: Path | None,
+    now: datetime,
+    *,
+    archive: bool = True,
+) -> MergeOutcome:
+    """After the tracker is written: file the processed returns and write the report."""
+    outcome = MergeOutcome(ws, period, results, backup, None)
+    if archive:
+        outcome.archived = _archive(ws, config, inbox, results)
+    outcome.report = _write_report(ws, config, period, results, now)
+    return outcome
+
+
+def _archive(
+    ws: Workspace, config: dict[str, str], inbox: Path, results: Sequence[ReturnResult]
+) -> list[Path]:
+    """Move processed files out of the inbox; files given from elsewhere stay where they are."""
+    root = ws.folder(config, "archive_dir")
+    by_path: dict[Path, list[ReturnResult]] = {}
+    for r in results:
+        by_path.setdefault(r.path, []).append(r)
+    moved = []
+    for path, rs in by_path.items():
+        try:
+            inside = path.resolve().is_relative_to(inbox.resolve())
+        except OSError:
+            inside = False
+        if not inside or not path.exists():
+            continue
+        refused = any(r.status == "refused" for r in rs)
+        folder = root / REFUSED_DIR if refused else root
+        folder.mkdir(parents=True, exist_ok=True)
+        digest = files.sha256_file(path)[:16]
+        target = folder / f"{digest}_{path.name}"
+        if target.exists():
+            path.unlink()
+        else:
+            shutil.move(str(path), target)
+        moved.append(target)
+    return moved
+
+
+def _write_report(
+    ws: Workspace,
+    config: dict[str, str],
+    period: Period,
+    results: Sequence[ReturnResult],
+    now: datetime,
+) -> Path | None:
+    if not results:
+        return None
+    folder = ws.folder(config, "outbox_dir") / period.code
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"KetQuaTongHopPhieu_{now:%Y%m%d-%H%M%S}.csv"
+    buf = io.StringIO()
+    frame = summary_frame(results)
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(list(frame.columns))
+    writer.writerows(frame.itertuples(index=False, name=None))
+    # UTF-8 with BOM: Excel on Windows then shows the Vietnamese text correctly.
+    files.atomic_write(target, ("\ufeff" + buf.getvalue()).encode("utf-8"))
+    return target
