@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
@@ -60,6 +61,10 @@ from . import files
 CREATOR = "TheoDoiNhiemVu"
 DATE_FORMAT = "dd/mm/yyyy"
 TEXT_FORMAT = "@"
+# Times New Roman, as in the office's letters; LibreOffice shows it with the metric-compatible
+# Liberation Serif, so row heights come out alike.
+FONT_NAME = "Times New Roman"
+FONT_SIZE = 12
 HELP_WIDTH = 80.0  # fits a portrait A4 page unscaled
 
 _EDITABLE_FILL = PatternFill("solid", fgColor="FFFFF2CC")
@@ -70,6 +75,13 @@ _UNLOCKED = Protection(locked=False)
 _LOCKED = Protection(locked=True)
 _TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 _HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _font(*, bold: bool = False, italic: bool = False, size: float = FONT_SIZE) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+
+
+_BODY_FONT = _font()
 
 
 def _protect(ws: Worksheet) -> None:
@@ -92,6 +104,7 @@ def _clean(value: Any) -> Any:
 
 def _set(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
     cell = ws.cell(row=row, column=col)
+    cell.font = _BODY_FONT
     value = _clean(value)
     cell.value = value
     # openpyxl takes text starting with "=" for a formula; a typed "=…" in a result stays text.
@@ -100,14 +113,14 @@ def _set(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
     return cell
 
 
-LINE_HEIGHT = 15.0  # points per line of 11-pt text
+LINE_HEIGHT = 16.0  # points per line of 12-pt text
 
 
 def _lines(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide (a slight overestimate:
     a row cut short hides text, one a little tall does not)."""
     per_line = max(1.0, width - 1.0)
-    return sum(max(1, math.ceil(len(part) * 1.05 / per_line)) for part in text.split("\n"))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
 def _fit_rows(ws: Worksheet, first_row: int, widths: Sequence[float]) -> None:
@@ -126,7 +139,7 @@ def _fit_rows(ws: Worksheet, first_row: int, widths: Sequence[float]) -> None:
 def _header_block(ws: Worksheet, lines: dict[CellRef, str]) -> None:
     for (row, col), text in lines.items():
         cell = _set(ws, row, col, text)
-        cell.font = Font(bold=row == 1, size=13 if row == 1 else 11, italic=row == 5)
+        cell.font = _font(bold=row == 1, size=14 if row == 1 else FONT_SIZE, italic=row == 5)
         cell.protection = _LOCKED
 
 
@@ -136,7 +149,7 @@ def _table(
     for c, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(c)].width = col.width
         head = _set(ws, FORM_HEADER_ROW, c, col.header)
-        head.font = Font(bold=True)
+        head.font = _font(bold=True)
         head.fill = _HEADER_FILL
         head.alignment = _HEADER_ALIGN
         head.border = _BORDER
@@ -230,10 +243,11 @@ def _help_sheet(ws: Worksheet, form: AgencyForm) -> None:
         cell = _set(ws, r, 1, text or None)
         cell.alignment = _TOP_WRAP
         if style == "title":
-            cell.font = Font(bold=True, size=13)
+            cell.font = _font(bold=True, size=14)
         elif style == "head":
-            cell.font = Font(bold=True)
+            cell.font = _font(bold=True)
     _fit_rows(ws, 1, [HELP_WIDTH])
+    ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -252,6 +266,10 @@ def _meta_sheet(ws: Worksheet, form: AgencyForm) -> None:
 
 def form_workbook(form: AgencyForm) -> Workbook:
     wb = Workbook()
+    # The Normal font sets the unit of column widths, so it is the body font too: widths and
+    # row heights then mean the same in Excel and LibreOffice. openpyxl has no public setter;
+    # the font list must be replaced before any cell gets a style.
+    wb._fonts = IndexedList([Font(name=FONT_NAME, size=FONT_SIZE, family=1)])
     main = wb.active
     assert main is not None
     main.title = FORM_SHEET

@@ -94,6 +94,13 @@ def collect(paths: Sequence[Path]) -> tuple[list[ReturnSource], list[SourceProbl
                 sources.extend(_expand(f.name, data, f, suffix))
             except ReturnRefused as exc:
                 problems.append(SourceProblem(f.name, f, str(exc)))
+            except (UnicodeError, ValueError, OSError, EOFError, LookupError) as exc:
+                # Untrusted containers: anything a parser trips on is a refusal, not a crash.
+                problems.append(
+                    SourceProblem(
+                        f.name, f, f"Tệp {f.name} bị hỏng; không đọc được ({type(exc).__name__})."
+                    )
+                )
             except FileNotFoundError:
                 problems.append(SourceProblem(f.name, f, f"Không tìm thấy tệp {f}."))
     return sources, problems
@@ -174,23 +181,26 @@ def _from_msg(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
         msg = extract_msg.openMsg(io.BytesIO(data))
     except Exception as exc:  # extract_msg raises many kinds on a damaged file
         raise ReturnRefused(f"Thư Outlook {name} bị hỏng; không đọc được.") from exc
-    found = False
+    found: list[tuple[str, bytes]] = []
     try:
         for att in msg.attachments:
+            # Names are decoded lazily; a damaged name stream raises here, not at openMsg.
             filename = str(
                 getattr(att, "longFilename", None) or getattr(att, "shortFilename", "") or ""
             )
             payload = getattr(att, "data", None)
-            if not _wanted(filename) or not isinstance(payload, bytes):
-                continue
-            found = True
-            inner = f"{name} › {Path(filename).name}"
-            if filename.lower().endswith(".zip"):
-                yield from _from_zip(inner, payload, path)
-            else:
-                yield ReturnSource.of(inner, payload, path)
+            if _wanted(filename) and isinstance(payload, bytes):
+                found.append((filename, payload))
+    except Exception as exc:  # extract_msg raises many kinds on a damaged file
+        raise ReturnRefused(f"Thư Outlook {name} bị hỏng; không đọc được.") from exc
     finally:
         msg.close()
+    for filename, payload in found:
+        inner = f"{name} › {Path(filename).name}"
+        if filename.lower().endswith(".zip"):
+            yield from _from_zip(inner, payload, path)
+        else:
+            yield ReturnSource.of(inner, payload, path)
     if not found:
         raise ReturnRefused(f"Thư Outlook {name} không có tệp đính kèm Excel (.xlsx) nào.")
 
