@@ -40,6 +40,7 @@ POSITION = {c.field: i for i, c in enumerate(FORM_COLUMNS)}
 ACTION_RECEIVED = "Nhận phiếu"
 ACTION_CHANGED = "Tổng hợp phiếu"
 SAVED_AT_COLUMN = "Lưu lúc"
+VALIDATION_BATCH = 200  # returns per pandera call
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,10 @@ def check_forms(
     """Check returns in order; ``state`` learns each accepted one (for duplicates and stale
     returns later in the same batch). Values are validated in one pandera call for all."""
     prepared = [prepare(form, ctx) for form in forms]
-    validate_prepared(p for p in prepared if p.result.status == "accepted")
+    candidates = [p for p in prepared if p.result.status == "accepted"]
+    # In batches: one pandera call per few thousand rows keeps both speed and peak memory.
+    for start in range(0, len(candidates), VALIDATION_BATCH):
+        validate_prepared(candidates[start : start + VALIDATION_BATCH])
     return [decide(p, ctx, state) for p in prepared]
 
 

@@ -9,6 +9,7 @@ refused return leaves the tracker byte-identical), then files each processed fil
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
@@ -63,7 +64,10 @@ def read_returns(paths: Sequence[Path]) -> tuple[list[FormFile], list[ReturnResu
     forms = []
     for src in sources:
         try:
-            forms.append(open_form(src))
+            form = open_form(src)
+            # Keep the name and hash, not the bytes: thousands of returns stay small in memory.
+            form.source = dataclasses.replace(src, data=b"")
+            forms.append(form)
         except ReturnRefused as exc:
             refused.append(
                 ReturnResult(src.name, src.sha256, src.path, "refused", reasons=[str(exc)])

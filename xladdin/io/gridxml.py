@@ -136,12 +136,18 @@ def grid_sheet_xml(
     m = find_sheet_data(sheet_xml)
     if m is None:
         raise WorkbookFormatError("Trang tính không có phần dữ liệu (sheetData).")
-    root = parse_xml(sheet_xml)
-    col_styles = _column_styles(root)
-    sheet_data = root.find(f"{{{NS_MAIN}}}sheetData")
-    parsed = [r for r in (sheet_data if sheet_data is not None else []) if r.tag == _ROW_TAG]
-    raw_rows = _RAW_ROW.findall(sheet_xml[m.inner[0] : m.inner[1]])
-    if len(raw_rows) != len(parsed):
+    # No tree of the whole sheet: it cost ~30x the file's size in memory on a large tracker.
+    # The start tag of the root carries every namespace declaration, so one row can be
+    # parsed on its own inside it when a row needs the general path.
+    head = sheet_xml[: m.start()]
+    root_open = _ROOT_OPEN.search(head)
+    if root_open is None:
+        raise WorkbookFormatError(_BROKEN)
+    wrapper = (root_open.group(0), b"</" + root_open.group(1) + b">")
+    col_styles = _column_styles(_parse_in_root(wrapper, _cols_bytes(head)))
+    inner = sheet_xml[m.inner[0] : m.inner[1]]
+    raw_rows = _RAW_ROW.findall(inner)
+    if len(raw_rows) != len(_ROW_OPEN.findall(inner)):
         raise WorkbookFormatError(_BROKEN)
 
     by_row: dict[int, dict[int, Any]] = {}
@@ -151,9 +157,10 @@ def grid_sheet_xml(
     out: dict[int, str] = {}
     last_row, last_col = 1, 1
     prev = 0
-    for el, raw in zip(parsed, raw_rows, strict=True):
+    for raw in raw_rows:
         # A row without r= follows the previous one (the schema allows omitting it).
-        r = int(el.get("r", str(prev + 1)))
+        number = _ROW_NUMBER.match(raw)
+        r = int(number.group(1)) if number else prev + 1
         prev = r
         if r >= clear_from_row:
             continue
@@ -163,6 +170,14 @@ def grid_sheet_xml(
             out[r] = fast.decode()
             last_row, last_col = max(last_row, r), max(last_col, _last_col(fast), *writes)
             continue
+        if writes is None and not _ANY_CELL.search(raw):
+            out[r] = raw.decode()  # a row without cells (a height, a style) stays as it is
+            continue
+        if writes is None and _LAST_REF.search(raw):
+            out[r] = raw.decode()
+            last_row, last_col = max(last_row, r), max(last_col, _last_col(raw))
+            continue
+        el = _row_element(wrapper, raw)
         if writes is None:
             out[r] = raw.decode()
             used = [_column_of(c, n) for n, c in enumerate(x for x in el if x.tag == _C_TAG)]
@@ -182,6 +197,30 @@ def grid_sheet_xml(
             last_col = max(last_col, *writes)
     body = "".join(out[r] for r in sorted(out))
     return replace_sheet_data(sheet_xml, body, last_row, last_col)
+
+
+_ROOT_OPEN = re.compile(rb"<((?:[\w.-]+:)?worksheet)\b[^>]*>")
+_COLS = re.compile(rb"<(?:[\w.-]+:)?cols\b.*?</(?:[\w.-]+:)?cols>", re.S)
+_ROW_OPEN = re.compile(rb"<(?:[\w.-]+:)?row\b")
+_ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b")
+_ROW_NUMBER = re.compile(rb"""<(?:[\w.-]+:)?row\b[^>]*?\sr=["'](\d+)["']""")
+
+
+def _cols_bytes(head: bytes) -> bytes:
+    found = _COLS.search(head)
+    return found.group(0) if found else b""
+
+
+def _parse_in_root(wrapper: tuple[bytes, bytes], body: bytes) -> etree._Element:
+    return parse_xml(wrapper[0] + body + wrapper[1])
+
+
+def _row_element(wrapper: tuple[bytes, bytes], raw: bytes) -> etree._Element:
+    root = _parse_in_root(wrapper, raw)
+    row = next((c for c in root if c.tag == _ROW_TAG), None)
+    if row is None:
+        raise WorkbookFormatError(_BROKEN)
+    return row
 
 
 def _column_of(c: etree._Element, n: int) -> int:
