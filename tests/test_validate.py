@@ -278,6 +278,22 @@ CONFIG_FAULTS: tuple[Fault, ...] = (
         "25:00",
         "Giờ lập công văn đôn đốc phải từ 00:00 đến 23:59, dạng 08:00 (đang là “25:00”).",
     ),
+    Fault(
+        "imap_port",
+        {"value": "99999"},
+        "config_invalid",
+        "Giá trị",
+        "99999",
+        "Cổng máy chủ thư phải là số nguyên từ 1 đến 65535 (đang là “99999”).",
+    ),
+    Fault(
+        "imap_tls_verify",
+        {"value": "tắt"},
+        "config_invalid",
+        "Giá trị",
+        "tắt",
+        "Kiểm tra chứng chỉ máy chủ thư phải là “có” hoặc “không” (đang là “tắt”).",
+    ),
 )
 
 DUPLICATE_KEY = "I.1"  # appended again at the end of "Nhiệm vụ"

@@ -12,7 +12,7 @@ from pandera.typing import Series
 
 from ..agencies import normalize_key
 from ..errors import UsageError
-from ..model import fold, nfc
+from ..model import fold, nfc, yes_no
 from ..period import parse_period
 from .findings import Rule, show_value
 
@@ -195,6 +195,11 @@ CONFIG_CHECKS: dict[str, tuple[Any, str]] = {
     "reminder_time": (_time_ok, "Giờ lập công văn đôn đốc phải từ 00:00 đến 23:59, dạng 08:00"),
     "report_time": (_time_ok, "Giờ lập báo cáo tổng hợp phải từ 00:00 đến 23:59, dạng 16:00"),
     "report_weekday": (_weekday_ok, "Ngày trong tuần phải là một trong: " + ", ".join(WEEKDAYS)),
+    "imap_port": (_int_between(1, 65535), "Cổng máy chủ thư phải là số nguyên từ 1 đến 65535"),
+    "imap_tls_verify": (
+        lambda v: yes_no(v) is not None,
+        "Kiểm tra chứng chỉ máy chủ thư phải là “có” hoặc “không”",
+    ),
 }
 
 

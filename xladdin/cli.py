@@ -487,6 +487,33 @@ def print_merge(outcome: Any) -> None:
         console.print(f"Báo cáo kết quả: {outcome.report}")
 
 
+@_command("jobs")
+@_help
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Chạy một lần những việc đã đến giờ rồi thoát (để Task Scheduler hoặc cron gọi).",
+)
+@WORKBOOK_OPTION
+@click.option("--interval-seconds", type=click.IntRange(min=1), default=None, hidden=True)
+def jobs_cmd(once: bool, workbook: Path | None, interval_seconds: int | None) -> None:
+    """Việc tự động: thu và tổng hợp phiếu, tính tiến độ, công văn đôn đốc, báo cáo tổng hợp.
+
+    Giờ chạy đặt ở trang “Cấu hình”. Không có --once thì chạy liên tục đến khi bấm Ctrl+C.
+    Sổ đang mở trong Excel thì lần đó bỏ qua, lần sau làm tiếp. Nhật ký:
+    logs/theodoi-jobs.log trong thư mục làm việc."""
+    from .errors import FindingsError
+    from .jobs import run_jobs
+
+    runs = run_jobs(workbook=workbook, once=once, interval_seconds=interval_seconds)
+    failed = [r for r in runs if r.status == "failed"]
+    if failed:
+        raise FindingsError(
+            f"{len(failed)} việc bị lỗi ({', '.join(r.label for r in failed)}); "
+            "xem logs/theodoi-jobs.log trong thư mục làm việc."
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code instead of raising."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -89,3 +89,8 @@ class ToolMissingError(TheoDoiError, FileNotFoundError):
 
 class OutputError(TheoDoiError, OSError):
     """An output file cannot be written or converted (open in Word, disk full, LibreOffice failed)."""
+
+
+class MailboxError(TheoDoiError, ConnectionError):
+    """The office mailbox cannot be reached or used (server, TLS, login, folder); never
+    carries the password."""

@@ -195,6 +195,43 @@ CONFIG_ITEMS: tuple[ConfigItem, ...] = (
     ConfigItem("reminder_time", "Giờ lập công văn đôn đốc hằng ngày", "08:00", ""),
     ConfigItem("report_weekday", "Ngày lập báo cáo tổng hợp hằng tuần", "Thứ Sáu", ""),
     ConfigItem("report_time", "Giờ lập báo cáo tổng hợp", "16:00", ""),
+    # Mailbox of the scheduled job. Credentials never live in the workbook (it is emailed
+    # around and opened by many people): the user name and password come from environment
+    # variables or the operating system's password store, see xladdin/io/imap_io.py.
+    ConfigItem(
+        "imap_host",
+        "Máy chủ thư (IMAP)",
+        "",
+        "Ví dụ: mail.dienbien.dcs.vn. Để trống: không thu phiếu từ hộp thư. Tên đăng nhập, mật "
+        "khẩu không ghi ở đây: đặt biến môi trường THEODOI_IMAP_USER, THEODOI_IMAP_PASSWORD "
+        "hoặc lưu mật khẩu vào kho mật khẩu của hệ điều hành (dịch vụ “theodoi-imap”).",
+    ),
+    ConfigItem("imap_port", "Cổng máy chủ thư", "993", "Cổng IMAP qua TLS (IMAPS), thường là 993."),
+    ConfigItem(
+        "imap_folder",
+        "Thư mục thư nhận phiếu",
+        "INBOX",
+        "Thư mục trên hộp thư có các thư gửi phiếu về; INBOX là hộp thư đến.",
+    ),
+    ConfigItem(
+        "imap_processed_folder",
+        "Thư mục thư đã xử lý",
+        "Đã xử lý",
+        "Thư có phiếu đã tổng hợp được chuyển vào đây (tự tạo nếu chưa có).",
+    ),
+    ConfigItem(
+        "imap_rejected_folder",
+        "Thư mục thư bị từ chối",
+        "Bị từ chối",
+        "Thư có phiếu bị từ chối được chuyển vào đây (tự tạo nếu chưa có).",
+    ),
+    ConfigItem(
+        "imap_tls_verify",
+        "Kiểm tra chứng chỉ máy chủ thư",
+        "có",
+        "Luôn để “có”. Chỉ ghi “không” khi thử với máy chủ tự cấp chứng chỉ: khi không kiểm "
+        "tra, mật khẩu có thể bị đánh cắp trên đường truyền.",
+    ),
 )
 
 TASKS_FIRST_DATA_ROW = 2

@@ -24,10 +24,9 @@ text by mistake garbles it; its rule and limits are documented on the function.
 from __future__ import annotations
 
 import re
-import string
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
@@ -99,16 +98,10 @@ def to_tcvn3(text: str) -> str:
 
 
 def _tcvn3_decode(text: str) -> tuple[str, bool]:
-    """Decoded text, and False when a Latin-1 letter outside TCVN3 is left over."""
-    out = []
-    clean = True
-    for ch in text:
-        letter = _TCVN3_DECODE.get(ch)
-        if letter is None:
-            clean = clean and not (ch.isalpha() and not ch.isascii())
-            letter = ch
-        out.append(letter)
-    return _restore_caps(text, "".join(out)), clean
+    """Decoded text, and False when a Latin-1 letter outside TCVN3 (à, ð, ...) is left over."""
+    decoded = "".join(_TCVN3_DECODE.get(ch, ch) for ch in text)
+    clean = not any(ch.isalpha() and not ch.isascii() and ch not in _TCVN3_DECODE for ch in text)
+    return _restore_caps(text, decoded), clean
 
 
 def _restore_caps(source: str, decoded: str) -> str:
@@ -167,13 +160,12 @@ def _vni_tables() -> tuple[dict[str, str], dict[str, str]]:
     decode = {seq: letter for letter, seq in encode.items()}
     # ì í Ì Í are their own VNI bytes: not a change, but explained by the table.
     decode.update({ch: ch for ch in "ìíÌÍ"})
-    # Accept a mark byte of the other case ("Aø", "aØ"): the base letter decides the case.
-    # Also "yï" for ỵ, which some tables use instead of the single byte.
+    # Accept a mark byte of the other case ("Aø", "aØ"): the base letter decides the case;
+    # and ỵ written as y + the nặng byte, like every other vowel, instead of its own byte.
+    decode |= {"yï": "ỵ", "Yï": "Ỵ"}
     for seq, letter in list(decode.items()):
         if len(seq) == 2:
             decode.setdefault(seq[0] + seq[1].swapcase(), letter)
-    for seq, letter in (("yï", "ỵ"), ("yÏ", "ỵ"), ("Yï", "Ỵ"), ("YÏ", "Ỵ")):
-        decode.setdefault(seq, letter)
     return decode, encode
 
 
@@ -187,22 +179,15 @@ def to_vni(text: str) -> str:
 
 def _vni_decode(text: str) -> tuple[str, bool]:
     """Decoded text, and False when a Latin-1 letter (e.g. a stray mark) is left over."""
-    out = []
-    clean = True
-    i = 0
+    out: list[str] = []
+    clean, i = True, 0
     while i < len(text):
-        pair = text[i : i + 2]
-        if len(pair) == 2 and pair in _VNI_DECODE:
-            out.append(_VNI_DECODE[pair])
-            i += 2
-            continue
-        ch = text[i]
-        letter = _VNI_DECODE.get(ch)
-        if letter is None:
-            clean = clean and not (ch.isalpha() and not ch.isascii())
-            letter = ch
-        out.append(letter)
-        i += 1
+        piece = text[i : i + 2]  # a base letter and its mark, read first
+        if len(piece) < 2 or piece not in _VNI_DECODE:
+            piece = text[i]
+            clean = clean and (piece in _VNI_DECODE or piece.isascii() or not piece.isalpha())
+        out.append(_VNI_DECODE.get(piece, piece))
+        i += len(piece)
     return "".join(out), clean
 
 
@@ -240,7 +225,6 @@ _SYLLABLE = re.compile(
     f"(?:(?P<open>{_alternatives(_OPEN_NUCLEI)})(?P<coda>{_alternatives(_CODAS)})?"
     f"|(?P<closed>{_alternatives(_CLOSED_NUCLEI)}))"
 )
-_ASCII_UPPER = frozenset(string.ascii_uppercase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +237,7 @@ class _Syllable:
 
 
 def _syllable(word: str) -> _Syllable | None:
-    """The parts of a Vietnamese syllable, or None (two tones, or no such syllable)."""
+    """The parts of a Vietnamese syllable, or None (no such syllable, tone misused)."""
     letters = unicodedata.normalize("NFC", word.casefold())
     bare, tones, tone_at = [], [], None
     for i, ch in enumerate(letters):
@@ -265,19 +249,11 @@ def _syllable(word: str) -> _Syllable | None:
             tone_at = i
         bare.append(unicodedata.normalize("NFC", "".join(m for m in marks if m not in _TONES)))
     m = _SYLLABLE.fullmatch("".join(bare))
-    if m is None or len(tones) > 1:
-        return None
-    parts = _Syllable(
-        m["onset"] or "",
-        m["open"] or m["closed"],
-        m["coda"] or "",
-        tones[0] if tones else None,
-        tone_at,
-    )
+    tone = tones[0] if len(tones) == 1 else None
     # A syllable ending in a stop consonant takes only the sắc or nặng tone (các, học).
-    if parts.coda in _STOP_CODAS and parts.tone not in _STOP_TONES:
+    if m is None or len(tones) > 1 or (m["coda"] in _STOP_CODAS and tone not in _STOP_TONES):
         return None
-    return parts
+    return _Syllable(m["onset"] or "", m["open"] or m["closed"], m["coda"] or "", tone, tone_at)
 
 
 def is_vietnamese_word(word: str) -> bool:
@@ -291,7 +267,7 @@ def is_vietnamese_word(word: str) -> bool:
     if _syllable(word) is not None:
         return True
     rest = word.replace("Đ", "")
-    return rest != "" and set(rest) <= _ASCII_UPPER
+    return rest.isascii() and rest.isalpha() and rest.isupper()
 
 
 def _tone_slots(nucleus: str, coda: str) -> set[int]:
@@ -383,28 +359,40 @@ class _Codec:
         return ch.islower() and word[i - 1].isupper() and word[i + 1 : i + 2].isupper()
 
 
-def _codec(name: Encoding, decode: Callable[[str], tuple[str, bool]], table: str) -> _Codec:
-    domain = frozenset(ch for ch in table if not ch.isascii())
-    specific = domain - _VIET_LATIN1
-    strong = specific
-    if name == "TCVN3":
-        symbols = frozenset(ch for ch in specific if not ch.isalpha()) - _TCVN3_PUNCTUATION
-        strong = symbols | {"µ", "ª"}  # letters, but of no language: micro, ordinal
-    token = re.compile(f"(?:[^\\W\\d_]|[{re.escape(''.join(sorted(domain)))}])+")
-    return _Codec(name, decode, specific, strong, token)
+def _token(domain: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(f"(?:[^\\W\\d_]|[{re.escape(''.join(sorted(domain)))}])+")
 
 
+_TCVN3_DOMAIN = frozenset(ch for ch in "".join(_TCVN3_DECODE) if not ch.isascii())
+_TCVN3_SPECIFIC = _TCVN3_DOMAIN - _VIET_LATIN1
+# µ and ª are letters, but of no language: the micro sign, the ordinal indicator.
+_TCVN3_STRONG = (
+    _TCVN3_SPECIFIC - _TCVN3_PUNCTUATION - {ch for ch in _TCVN3_SPECIFIC if ch.isalpha()}
+)
+_TCVN3_STRONG |= {"µ", "ª"}
+_VNI_DOMAIN = frozenset(ch for ch in "".join(_VNI_DECODE) if not ch.isascii())
 # VNI writes ê, â, ă, ầ, ắ ... as a vowel and a mark that are both Vietnamese letters, but in
 # orders Unicode Vietnamese never has: no vowel group starts "eâ", "aê", "eá" or "aé".
 # ("oà", "oá", "oã" are left out: hoà, hoá, hoãn spell them in Unicode.)
 _VNI_PAIRS = re.compile("[aeoAEO][âÂ]|[aA][êÊ]|[aeAE][àáãÀÁÃ]|[aA][èéÈÉ]")
 
 _CODECS = (
-    replace(
-        _codec("TCVN3", _tcvn3_decode, "".join(_TCVN3_DECODE)),
+    _Codec(
+        "TCVN3",
+        _tcvn3_decode,
+        specific=_TCVN3_SPECIFIC,
+        strong=_TCVN3_STRONG,
+        token=_token(_TCVN3_DOMAIN),
         caseless=_TCVN3_CASELESS,
     ),
-    replace(_codec("VNI", _vni_decode, "".join(_VNI_DECODE)), pairs=_VNI_PAIRS),
+    _Codec(
+        "VNI",
+        _vni_decode,
+        specific=_VNI_DOMAIN - _VIET_LATIN1,
+        strong=_VNI_DOMAIN - _VIET_LATIN1,
+        token=_token(_VNI_DOMAIN),
+        pairs=_VNI_PAIRS,
+    ),
 )
 
 
@@ -429,9 +417,11 @@ def _mostly_vietnamese(text: str) -> bool:
     return native >= max(foreign, 1)
 
 
-def _evidence(text: str, codec: _Codec) -> tuple[int, int, bool]:
-    """(repaired words, specific characters in repaired tokens, a strong one in a word)."""
+def _evidence(text: str, codec: _Codec) -> tuple[int, int, int, bool]:
+    """(repaired words, specific characters in repaired tokens, how many different ones,
+    whether a strong one sits in a word)."""
     words = chars = 0
+    kinds: set[str] = set()
     inside = False
     for m in codec.token.finditer(text):
         source = m[0]
@@ -443,15 +433,18 @@ def _evidence(text: str, codec: _Codec) -> tuple[int, int, bool]:
             continue
         # A lone character ("½", the "đ" of "đ/c") is too short to count as a word.
         words += len(source) >= 2
-        if codec.pairs is not None and (found := len(codec.pairs.findall(source))):
-            chars += found
+        if codec.pairs is not None and (found := codec.pairs.findall(source)):
+            chars += len(found)
+            kinds.update(found)
             inside = True
         for i, ch in enumerate(source):
             if codec.mixed_case(source, i):
                 chars += 1
+                kinds.add(ch)
                 inside = True
             elif ch in codec.specific:
                 chars += 1
+                kinds.add(ch)
                 # Not word-initial: "chuû" and "T¹m" are evidence, "µm" (micrometre) is not;
                 # but đ starts words ("§ang", "ñaõ"), a place no symbol or Spanish ñ takes.
                 # Guillemets count only between letters ("kh«ng"), never at a word's edge.
@@ -460,7 +453,7 @@ def _evidence(text: str, codec: _Codec) -> tuple[int, int, bool]:
                     or (ch in _GUILLEMETS and 0 < i < len(source) - 1)
                 ):
                     inside = True
-    return words, chars, inside
+    return words, chars, len(kinds), inside
 
 
 def detect_legacy(text: str) -> LegacyMatch | None:
@@ -479,16 +472,16 @@ def detect_legacy(text: str) -> LegacyMatch | None:
     4. Evidence: "repaired" tokens, which are not Vietnamese as they stand but are once
        decoded, and the characters specific to the encoding in them (in its table but not in
        the Vietnamese alphabet, e.g. µ ¸ § for TCVN3, ø ö ñ for VNI, and VNI letter pairs
-       Unicode never writes, such as "eâ" for ê). At least one specific
-       character is required, and either two repaired words (tokens of two characters or
-       more: "½" alone is no word) or one strong specific character in a word, past its
+       Unicode never writes, such as "eâ" for ê). At least one specific character is
+       required, and either two repaired words (tokens of two characters or more: "½"
+       alone is no word) with two different specific characters ("Gå på lång" has one
+       only) or one strong specific character in a word, past its
        first letter unless it is đ: a TCVN3 symbol, µ or ª ("T¹m", "ch­a", "§ang"; « » only
        between letters, · never), a TCVN3 letter breaking its word's case ("hiÖu", "CHäN"),
        any VNI byte ("Chöa", "chuû", "ñaõ") or VNI pair ("theâm").
 
     Vietnamese typed in Unicode (syllables in lower, title or upper case) has no repaired
-    word, so it is never converted.
-    If both encodings give a plausible reading (rules 1–3 and a specific character), the one
+    word, so it is never converted. If both encodings give a plausible reading (rules 1–3 and a specific character), the one
     with fewer spelling oddities (misplaced tone, "ngh" before a, ...) wins, then the one
     with more evidence; it is converted if it meets rule 4, and a tie converts nothing.
     """
@@ -498,7 +491,7 @@ def detect_legacy(text: str) -> LegacyMatch | None:
         return None
     plausible: list[tuple[LegacyMatch, bool]] = []
     for codec in _CODECS:
-        words, chars, inside = _evidence(text, codec)
+        words, chars, kinds, inside = _evidence(text, codec)
         if chars == 0:
             continue
         decoded, clean = codec.decode(text)
@@ -506,7 +499,7 @@ def detect_legacy(text: str) -> LegacyMatch | None:
             decoded = unicodedata.normalize("NFC", decoded)
             odd = sum(_oddities(m[0]) for m in _LETTER_RUN.finditer(decoded))
             match = LegacyMatch(codec.name, decoded, words, chars, odd)
-            plausible.append((match, words >= 2 or inside))
+            plausible.append((match, inside or (words >= 2 and kinds >= 2)))
     # Compare every plausible reading, even one short of evidence: "chöa" is VNI "chưa" but
     # also TCVN3 "chửa", and a coin toss between them is worse than leaving the text alone.
     plausible.sort(key=lambda pair: pair[0].rank)

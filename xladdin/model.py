@@ -29,6 +29,21 @@ def fold(text: Any) -> str:
     return nfc(text).casefold()
 
 
+# Yes/no settings in "Cấu hình": people type them with or without diacritics, or in English.
+YES_WORDS = frozenset({"có", "co", "yes", "true", "1"})
+NO_WORDS = frozenset({"không", "khong", "no", "false", "0"})
+
+
+def yes_no(value: Any) -> bool | None:
+    """True for "có", False for "không" (and their usual spellings), None for anything else."""
+    word = fold(value)
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    return None
+
+
 def content_key(text: Any) -> str:
     """What makes two task texts "the same task" across plan revisions."""
     return fold(text).rstrip(" .;")

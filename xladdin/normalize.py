@@ -17,15 +17,19 @@ Decisions (each pinned by a test):
   bool, NaN, ±inf, negative numbers and values above 100 are refused.
 * Dates are day-first (Vietnamese usage), never month-first: "05/11/2026", "5-11-2026",
   "5.11.2026", ISO "2026-11-05", "ngày 5 tháng 11 năm 2026", date/datetime cells and Excel
-  serial numbers. Years must have four digits and lie in 2000–2099 (a date outside that range
-  in a return is a typing slip, such as "5" typed into a date cell). A time of day is dropped
+  serial numbers (``date1904`` for workbooks on the 1904 system). Years must have four digits
+  and lie in 2000–2099, for date cells too (a date outside that range in a return is a typing
+  slip, such as "5" typed into a date cell). A time of day is dropped
   with a note. Impossible dates (31/02/2026) are refused with the reason.
 * Statuses map to ``layout.STATUSES`` through exact matching, then a closed synonym table
   (:data:`STATUS_SYNONYMS`); case, spacing, punctuation and diacritics may differ, except
   for one-word synonyms whose unaccented form is another word ("dung" may be đúng, not
-  dừng). "Chưa hoàn thành" is refused: it may mean not started or in progress.
+  dừng). "Chưa hoàn thành" is refused: it may mean not started or in progress. A synonym or
+  a match that ignored diacritics is noted; case, spacing and punctuation are not.
 * Text is trimmed, made NFC, and repaired when it was typed in a legacy 8-bit encoding (TCVN3
-  or VNI, see :mod:`xladdin.legacy_vn`); line breaks typed in the cell are kept.
+  or VNI, see :mod:`xladdin.legacy_vn`); line breaks typed in the cell are kept. Progress,
+  dates and statuses typed as text go through the same repair first, so "Hoµn thµnh" is a
+  status (with the conversion noted).
 """
 
 from __future__ import annotations
