@@ -31,8 +31,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import synthetic  # noqa: E402
+from bench_docs import write_section  # noqa: E402
 
 from xladdin.form_ops import issue_forms  # noqa: E402
 from xladdin.layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_SHEET  # noqa: E402
@@ -155,18 +157,6 @@ def memory_child(tracker: Path, returns: Path) -> None:
     outcome = merge_returns([returns], workbook=tracker, now=NOW, today=TODAY, archive=False)
     peak = _peak_rss_mib()
     print(f"{len(outcome.results)} {before:.1f} {peak:.1f}")
-
-
-def write_section(path: Path, name: str, body: str) -> None:
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    text = f"{start}\n{body}\n{end}"
-    current = path.read_text(encoding="utf-8")
-    i, j = current.find(start), current.find(end)
-    if i != -1 and j > i:
-        current = current[:i] + text + current[j + len(end) :]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(current, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

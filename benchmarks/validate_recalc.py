@@ -24,8 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import synthetic  # noqa: E402
+from bench_docs import write_section  # noqa: E402
 
 from xladdin.operations import recalc_workbook, validate_workbook  # noqa: E402
 from xladdin.workspace import init_workspace  # noqa: E402
@@ -57,19 +59,6 @@ def timed(fn: Callable[[Path], None], source: Path, scratch: Path) -> float:
     start = time.perf_counter()
     fn(target)
     return time.perf_counter() - start
-
-
-def write_section(path: Path, name: str, body: str) -> None:
-    """Replace this benchmark's marked section of docs/benchmarks.md (or append it)."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    text = f"{start}\n{body}\n{end}"
-    current = path.read_text(encoding="utf-8")
-    i, j = current.find(start), current.find(end)
-    if i != -1 and j > i:
-        current = current[:i] + text + current[j + len(end) :]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(current, encoding="utf-8")
 
 
 def commit() -> str:
