@@ -58,7 +58,12 @@ TODAY_OPTION = click.option(
 )
 
 
-@click.group(context_settings=CONTEXT, add_help_option=False)
+@click.group(
+    context_settings=CONTEXT,
+    add_help_option=False,
+    options_metavar="[TÙY CHỌN]",
+    subcommand_metavar="LỆNH [ĐỐI SỐ]...",
+)
 @click.help_option("-h", "--help", help=HELP_HELP)
 @click.option("--debug", is_flag=True, help="In chi tiết lỗi kỹ thuật (traceback) khi có lỗi.")
 @click.version_option(
@@ -75,7 +80,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _command(name: str) -> Any:
-    return cli.command(name, context_settings=CONTEXT, add_help_option=False)
+    return cli.command(
+        name, context_settings=CONTEXT, add_help_option=False, options_metavar="[TÙY CHỌN]"
+    )
 
 
 def _help(f: Any) -> Any:
@@ -99,7 +106,7 @@ def init_cmd(folder: Path, force: bool) -> None:
 
 @_command("import")
 @_help
-@click.argument("plan", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("plan", metavar="KẾ_HOẠCH.docx", type=click.Path(path_type=Path, dir_okay=False))
 @WORKBOOK_OPTION
 def import_cmd(plan: Path, workbook: Path | None) -> None:
     """Nhập phụ lục nhiệm vụ từ tệp kế hoạch Word (.docx) vào sổ theo dõi."""
@@ -432,7 +439,7 @@ def forms_cmd(period: str | None, pdf: bool, workbook: Path | None) -> None:
 
 @_command("merge")
 @_help
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", metavar="[TỆP]...", nargs=-1, type=click.Path(path_type=Path))
 @WORKBOOK_OPTION
 @click.option(
     "--today",
@@ -443,7 +450,7 @@ def forms_cmd(period: str | None, pdf: bool, workbook: Path | None) -> None:
 def merge_cmd(paths: tuple[Path, ...], workbook: Path | None, today: Any) -> None:
     """Tổng hợp phiếu các cơ quan gửi về vào sổ theo dõi.
 
-    PATHS: tệp .xlsx, thư điện tử .eml/.msg, tệp nén .zip hoặc thư mục; mặc định là thư mục
+    TỆP: tệp .xlsx, thư điện tử .eml/.msg, tệp nén .zip hoặc thư mục; mặc định là thư mục
     nhận phiếu (inbox). Phiếu sai bị từ chối nguyên phiếu, sổ theo dõi không thay đổi; phiếu
     đã xử lý trong inbox được chuyển vào archive/."""
     from .errors import FindingsError
@@ -514,6 +521,25 @@ def jobs_cmd(once: bool, workbook: Path | None, interval_seconds: int | None) ->
         )
 
 
+def usage_message(exc: click.UsageError) -> str:
+    """click's English usage errors, said in Vietnamese for the common cases."""
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        return f"Thiếu {exc.param.human_readable_name}."
+    if isinstance(exc, click.NoSuchOption):
+        return f"Không có tùy chọn {exc.option_name}."
+    if isinstance(exc, click.BadParameter):
+        where = exc.param_hint if isinstance(exc.param_hint, str) else None
+        if where is None and exc.param is not None:
+            where = exc.param.get_error_hint(exc.ctx) if exc.ctx else exc.param.human_readable_name
+        detail = exc.message
+        if "does not match the format" in detail:
+            detail = "ngày phải có dạng YYYY-MM-DD hoặc dd/mm/yyyy."
+        return f"Giá trị không hợp lệ cho {where}: {detail}"
+    if exc.message.startswith("No such command"):
+        return exc.message.replace("No such command", "Không có lệnh", 1)
+    return exc.format_message()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code instead of raising."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -536,7 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.UsageError as exc:
         if exc.ctx is not None:
             err_console.print(exc.ctx.get_usage())
-        err_console.print(f"[red]Lỗi cách dùng:[/red] {exc.format_message()}")
+        err_console.print(f"[red]Lỗi cách dùng:[/red] {usage_message(exc)}", markup=True)
         err_console.print("Gõ “theodoi --help” để xem hướng dẫn.")
         return 2
     except click.ClickException as exc:
