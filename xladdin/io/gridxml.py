@@ -22,6 +22,7 @@ from .sheetxml import (
     cell_xml,
     col_index,
     col_letter,
+    column_styles,
     find_sheet_data,
     qualified_attrs,
     replace_sheet_data,
@@ -43,16 +44,6 @@ _BROKEN = "Không đọc được các dòng của trang tính để ghi lại."
 class _OldCell:
     style: int | None
     raw: str
-
-
-def _column_styles(root: etree._Element) -> dict[int, int]:
-    out: dict[int, int] = {}
-    cols = root.find(f"{{{NS_MAIN}}}cols")
-    for col in cols if cols is not None else []:
-        if col.get("style"):
-            for i in range(int(col.get("min", "1")), int(col.get("max", "1")) + 1):
-                out[i] = int(col.get("style", "0"))
-    return out
 
 
 _CELL_REF = re.compile(rb"""^<(?:[\w.-]+:)?c\b[^>]*?\sr=["']([A-Z]+)\d+["']""")
@@ -144,7 +135,7 @@ def grid_sheet_xml(
     if root_open is None:
         raise WorkbookFormatError(_BROKEN)
     wrapper = (root_open.group(0), b"</" + root_open.group(1) + b">")
-    col_styles = _column_styles(_parse_in_root(wrapper, _cols_bytes(head)))
+    col_styles = column_styles(sheet_xml)
     inner = sheet_xml[m.inner[0] : m.inner[1]]
     raw_rows = _RAW_ROW.findall(inner)
     if len(raw_rows) != len(_ROW_OPEN.findall(inner)):
@@ -200,15 +191,9 @@ def grid_sheet_xml(
 
 
 _ROOT_OPEN = re.compile(rb"<((?:[\w.-]+:)?worksheet)\b[^>]*>")
-_COLS = re.compile(rb"<(?:[\w.-]+:)?cols\b.*?</(?:[\w.-]+:)?cols>", re.S)
 _ROW_OPEN = re.compile(rb"<(?:[\w.-]+:)?row\b")
 _ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b")
 _ROW_NUMBER = re.compile(rb"""<(?:[\w.-]+:)?row\b[^>]*?\sr=["'](\d+)["']""")
-
-
-def _cols_bytes(head: bytes) -> bytes:
-    found = _COLS.search(head)
-    return found.group(0) if found else b""
 
 
 def _parse_in_root(wrapper: tuple[bytes, bytes], body: bytes) -> etree._Element:

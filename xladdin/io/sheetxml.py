@@ -47,6 +47,45 @@ class SheetDataSpan:
         return (self.prefix or b"") if n == 1 else b""
 
 
+_ROW_START = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
+_ROW_R_ATTR = re.compile(rb"""\sr=["'](\d+)["']""")
+_COL_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?col\b([^>]*?)/?>")
+
+
+def _attr(attrs: bytes, name: bytes) -> int | None:
+    m = re.search(rb"\s" + name + rb"""=["'](\d+)["']""", attrs)
+    return int(m.group(1)) if m else None
+
+
+def last_row_number(sheet_xml: bytes) -> int:
+    """The last row of ``<sheetData>`` (0 when empty), from the row tags alone.
+
+    Appending to a long audit log must not parse every row of it into a tree."""
+    m = find_sheet_data(sheet_xml)
+    if m is None:
+        return 0
+    last = prev = 0
+    for row in _ROW_START.finditer(sheet_xml, m.inner[0], m.inner[1]):
+        r = _ROW_R_ATTR.search(row.group(1))
+        prev = int(r.group(1)) if r else prev + 1  # r= may be omitted: the next row
+        last = max(last, prev)
+    return last
+
+
+def column_styles(sheet_xml: bytes) -> dict[int, int]:
+    """Column default styles from ``<cols>`` (which sits before ``<sheetData>``)."""
+    m = find_sheet_data(sheet_xml)
+    head = sheet_xml[: m.start()] if m else sheet_xml
+    out: dict[int, int] = {}
+    for col in _COL_ELEMENT.finditer(head):
+        style = _attr(col.group(1), b"style")
+        low, high = _attr(col.group(1), b"min"), _attr(col.group(1), b"max")
+        if style is not None and low is not None:
+            for i in range(low, (high or low) + 1):
+                out[i] = style
+    return out
+
+
 def find_sheet_data(sheet_xml: bytes) -> SheetDataSpan | None:
     m = _SHEETDATA_OPEN.search(sheet_xml)
     if m is None:

@@ -32,7 +32,14 @@ from ..model import fold
 from . import files
 from .chartxml import ChartSeries, update_first_chart
 from .gridxml import grid_sheet_xml
-from .sheetxml import append_xml_rows, build_rows, read_state, replace_sheet_data
+from .sheetxml import (
+    append_xml_rows,
+    build_rows,
+    column_styles,
+    last_row_number,
+    read_state,
+    replace_sheet_data,
+)
 from .xlsxpkg import XlsxPackage
 
 
@@ -267,9 +274,10 @@ class TrackerWorkbook:
         if not records:
             return
         part = self.pkg.sheet_part(sheet)
-        state = read_state(self.pkg, part)
+        xml = self.pkg.read(part)
         values = [[rec.get(c.field) for c in columns] for rec in records]
-        xml = append_xml_rows(self.pkg.read(part), state.last_row + 1, values, state.col_styles)
+        first = max(last_row_number(xml), 1) + 1  # row 1 is the header even on an empty sheet
+        xml = append_xml_rows(xml, first, values, column_styles(xml))
         self.pkg.write(part, xml)
         self._mark(sheet)
 
