@@ -689,6 +689,18 @@ def test_nfd_becomes_nfc(text: str) -> None:
         assert result.note is None
 
 
+def test_pandas_and_numpy_values() -> None:
+    import numpy as np
+    import pandas as pd
+
+    assert parse_date(pd.NaT) == parse_date(None)  # an empty date cell read by pandas
+    assert parse_date(pd.Timestamp("2026-11-05")).value == NOV5
+    assert parse_date(np.datetime64("2026-11-05")).value == NOV5
+    assert parse_date(np.int64(46023)).value == date(2026, 1, 1)
+    assert parse_progress(np.float64(0.5)).value == 50
+    assert parse_progress(np.int64(50)).value == 50
+
+
 def test_non_finite_numbers() -> None:
     assert parse_progress(Decimal("NaN")).ok is False
     assert parse_date(math.inf).ok is False

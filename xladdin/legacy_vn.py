@@ -198,8 +198,7 @@ def from_vni(text: str) -> str:
 
 # -- Vietnamese word check --------------------------------------------------------------------
 def _words(text: str) -> list[str]:
-    # Space-separated lists read better than a column of quoted strings.
-    return text.split()
+    return text.split()  # reads better than a column of quoted strings
 
 
 _ONSETS = _words("ngh ng nh ch gh gi kh ph th tr qu b c d đ g h k l m n p r s t v x")
@@ -330,8 +329,7 @@ class LegacyMatch:
     oddities: int = 0
 
     @property
-    def rank(self) -> tuple[int, int, int]:
-        """Better first: fewer spelling oddities, then more evidence."""
+    def rank(self) -> tuple[int, int, int]:  # better first: fewer oddities, more evidence
         return (self.oddities, -self.words, -self.chars)
 
 
@@ -340,15 +338,24 @@ class _Codec:
     name: Encoding
     decode: Callable[[str], tuple[str, bool]]
     specific: frozenset[str]  # table characters outside the Vietnamese alphabet
-    # Specific characters that prove the encoding on their own when inside a word. For TCVN3
-    # only symbols ("T¹m", "ch­a") and µ: its letters ä å ö ü ... also spell Nordic and
-    # German words ("på" reads "pồ"). Every VNI byte qualifies: a mark must follow a vowel.
+    # Enough alone inside a word. Not TCVN3's ä å ö ü ...: "på" (Danish) would read "pồ".
     strong: frozenset[str]
     token: re.Pattern[str]  # a word as the encoding sees it: letters and table characters
     pairs: re.Pattern[str] | None = None  # letter pairs as strong as a strong character
     # TCVN3 toned letters have no case but look like Latin-1 letters of either case, so its
     # words mix cases as no spelling does: "hiÖu" (hiệu), "thÕ" (thế), "CHäN" (CHỌN).
     caseless: frozenset[str] = frozenset()
+
+    def proves(self, word: str, i: int) -> bool:
+        """Whether the specific character ``word[i]`` alone proves the encoding."""
+        ch = word[i]
+        if len(word) < 2:
+            return False
+        if ch in _GUILLEMETS:  # only between letters ("kh«ng"), never at a word's edge
+            return 0 < i < len(word) - 1
+        # Not word-initial: "chuû" and "T¹m" are evidence, "µm" (micrometre) is not; but đ
+        # starts words ("§ang", "ñaõ"), a place no symbol or Spanish ñ takes.
+        return ch in self.strong and (i > 0 or ch in _D_BYTES)
 
     def mixed_case(self, word: str, i: int) -> bool:
         ch = word[i]
@@ -438,21 +445,11 @@ def _evidence(text: str, codec: _Codec) -> tuple[int, int, int, bool]:
             kinds.update(found)
             inside = True
         for i, ch in enumerate(source):
-            if codec.mixed_case(source, i):
+            mixed = codec.mixed_case(source, i)
+            if mixed or ch in codec.specific:
                 chars += 1
                 kinds.add(ch)
-                inside = True
-            elif ch in codec.specific:
-                chars += 1
-                kinds.add(ch)
-                # Not word-initial: "chuû" and "T¹m" are evidence, "µm" (micrometre) is not;
-                # but đ starts words ("§ang", "ñaõ"), a place no symbol or Spanish ñ takes.
-                # Guillemets count only between letters ("kh«ng"), never at a word's edge.
-                if len(source) >= 2 and (
-                    (ch in codec.strong and (i > 0 or ch in _D_BYTES))
-                    or (ch in _GUILLEMETS and 0 < i < len(source) - 1)
-                ):
-                    inside = True
+                inside = inside or mixed or codec.proves(source, i)
     return words, chars, len(kinds), inside
 
 

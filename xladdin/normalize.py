@@ -16,11 +16,12 @@ Decisions (each pinned by a test):
   format passes ``percent_format`` to decide instead. Text is never rescaled: "0,5" is 0.5%.
   bool, NaN, ±inf, negative numbers and values above 100 are refused.
 * Dates are day-first (Vietnamese usage), never month-first: "05/11/2026", "5-11-2026",
-  "5.11.2026", ISO "2026-11-05", "ngày 5 tháng 11 năm 2026", date/datetime cells and Excel
-  serial numbers (``date1904`` for workbooks on the 1904 system). Years must have four digits
-  and lie in 2000–2099, for date cells too (a date outside that range in a return is a typing
-  slip, such as "5" typed into a date cell). A time of day is dropped
-  with a note. Impossible dates (31/02/2026) are refused with the reason.
+  "5.11.2026", ISO "2026-11-05" (year first, with - / or .), "ngày 5 tháng 11 năm 2026",
+  date/datetime cells and Excel serial numbers (``date1904`` for workbooks on the 1904
+  system). Years must have four digits and lie in 2000–2099, for date cells too (a date
+  outside that range in a return is a typing slip, such as "5" typed into a date cell). A
+  time of day is dropped with a note. Impossible dates (31/02/2026) are refused with the
+  reason.
 * Statuses map to ``layout.STATUSES`` through exact matching, then a closed synonym table
   (:data:`STATUS_SYNONYMS`); case, spacing, punctuation and diacritics may differ, except
   for one-word synonyms whose unaccented form is another word ("dung" may be đúng, not
@@ -295,18 +296,15 @@ def parse_date(value: Any, *, date1904: bool = False) -> DateResult:
     if isinstance(value, bool):
         return _date_error("ô ngày chứa giá trị đúng/sai, không phải ngày.")
     if isinstance(value, datetime):
-        try:
-            day = value.date()
-        except ValueError:  # pandas.NaT is a datetime that has no date
+        if value != value:  # pandas.NaT, an empty cell, is a datetime unequal to itself
             return DateResult(None)
         midnight = value.time() == datetime.min.time()
-        return _checked_date(day, None if midnight else _TIME_DROPPED)
+        return _checked_date(value.date(), None if midnight else _TIME_DROPPED)
     if isinstance(value, date):
         return _checked_date(value, None)
     if isinstance(value, Real | Decimal):
         return _from_serial(float(value), _EPOCH_1904 if date1904 else _EPOCH_1900)
-    if value is not None and not isinstance(value, str):
-        return _date_error(f"không đọc được ngày từ giá trị “{value}”.")
+    # Anything else (numpy.datetime64, ...) is read as the text it prints as.
     cleaned = normalize_text(value)
     if not cleaned.text:
         return DateResult(None)
