@@ -28,20 +28,10 @@ from ..layout import (
     Level,
 )
 from ..model import level_from_label, nfc
-from ..timeframe import KIND_LABELS, DeadlineKind, kind_from_label
+from ..timeframe import FIXED_DEADLINE_KINDS, KIND_LABELS, kind_from_label
 from .findings import Rule, show_value
 
 COMPLETED = (STATUS_DONE, STATUS_DONE_LATE)
-FIXED_KINDS = frozenset(
-    {
-        DeadlineKind.FIXED_DATE,
-        DeadlineKind.QUARTER,
-        DeadlineKind.HALF_YEAR,
-        DeadlineKind.MONTH,
-        DeadlineKind.YEAR,
-        DeadlineKind.RANGE,
-    }
-)
 
 
 def _num(value: Any) -> float | None:
@@ -181,7 +171,7 @@ class TaskSchema(TrackingSchema):
 
     @pa.dataframe_check(name="due_missing")
     def due_missing(cls, df: pd.DataFrame) -> pd.Series:
-        fixed = df["deadline_kind"].map(lambda v: kind_from_label(nfc(v)) in FIXED_KINDS)
+        fixed = df["deadline_kind"].map(lambda v: kind_from_label(nfc(v)) in FIXED_DEADLINE_KINDS)
         return ~(fixed & df["due_date"].map(_blank))
 
     @pa.check("updated_at", name="updated_invalid")

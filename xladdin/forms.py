@@ -12,7 +12,7 @@ import math
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from .agencies import Agency, AgencyCatalogue, split_agencies
@@ -378,12 +378,3 @@ def instructions(form: AgencyForm) -> list[tuple[str, str]]:
         ),
     ]
     return lines
-
-
-def as_date(value: Any) -> date | None:
-    """A due date to show as a date cell; other values are shown as they are."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return None

@@ -38,8 +38,8 @@ from .layout import (
     STATUS_UNSET,
 )
 from .letterhead import Letterhead, clean_text, decimal, percent, short_date
-from .model import nfc
-from .recalc import NO_LEAD, LeafState, Recalc, number
+from .model import nfc, number
+from .recalc import NO_LEAD, LeafState, Recalc
 
 
 class LetterKind(StrEnum):

@@ -30,9 +30,8 @@ from .layout import (
     FORM_VERSION,
     Level,
 )
-from .model import fold, level_from_label, nfc
+from .model import as_date, fold, level_from_label, nfc, number
 from .period import Period
-from .recalc import as_date, number
 
 Status = Literal["accepted", "refused", "duplicate", "stale"]
 HEADERS = {c.field: c.header for c in FORM_COLUMNS}

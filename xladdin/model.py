@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import unicodedata
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
@@ -22,6 +23,26 @@ def nfc(text: Any) -> str:
     if text is None:
         return ""
     return _nfc(text if isinstance(text, str) else str(text))
+
+
+def number(value: Any) -> float | None:
+    """A finite number from a cell, or None (text, bool, NaN and blanks are not numbers).
+
+    Tolerant on purpose: callers use it where validation reports bad cells separately."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    return None
+
+
+def as_date(value: Any) -> date | None:
+    """The day of a date or datetime cell; None for anything else."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
 
 
 def fold(text: Any) -> str:

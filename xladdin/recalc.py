@@ -16,7 +16,6 @@ knows when a report arrived, not when the work was finished, so it does not gues
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
@@ -36,7 +35,7 @@ from .layout import (
     STATUSES,
     Level,
 )
-from .model import level_from_label, nfc
+from .model import as_date, level_from_label, nfc, number
 from .period import Period
 from .timeframe import DeadlineKind, kind_from_label
 
@@ -168,24 +167,6 @@ class Recalc:
                 for o in self.overdue
             ],
         }
-
-
-# -- cell readers: tolerant, because validation reports bad cells separately ----------
-def number(value: Any) -> float | None:
-    """A finite number from a cell, or None (text, bool, NaN and blanks are not numbers)."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
-    return None
-
-
-def as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return None
 
 
 def _status(value: Any) -> str:

@@ -37,6 +37,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 __all__ = [
+    "FIXED_DEADLINE_KINDS",
     "KIND_LABELS",
     "DeadlineKind",
     "Timeframe",
@@ -73,7 +74,8 @@ KIND_LABELS: dict[DeadlineKind, str] = {
     DeadlineKind.UNPARSED: "Chưa xác định",
 }
 
-_FIXED_KINDS = frozenset(
+# Kinds whose text fixes one due date (validation requires it filled in).
+FIXED_DEADLINE_KINDS = frozenset(
     {
         DeadlineKind.FIXED_DATE,
         DeadlineKind.QUARTER,
@@ -102,7 +104,7 @@ class Timeframe:
 
     @property
     def has_fixed_deadline(self) -> bool:
-        return self.kind in _FIXED_KINDS
+        return self.kind in FIXED_DEADLINE_KINDS
 
     @property
     def label(self) -> str:

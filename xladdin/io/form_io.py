@@ -34,7 +34,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..forms import (
     AgencyForm,
     FormTask,
-    as_date,
     coord_header_lines,
     header_lines,
     instructions,
@@ -56,6 +55,7 @@ from ..layout import (
     STATUSES,
     Column,
 )
+from ..model import as_date
 from . import files
 
 CREATOR = "TheoDoiNhiemVu"
