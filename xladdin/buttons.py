@@ -129,6 +129,58 @@ def _write_records(
         sheet.range((2, 1)).value = block
 
 
+def write_fields(
+    book: Any,
+    name: str,
+    rows: Rows,
+    columns: Sequence[Any],
+    values: Mapping[int, Mapping[str, Any]],
+    fields: Sequence[str],
+) -> None:
+    """One write per field: its whole data column, the new value where ``values`` (by Excel
+    row) has one, the cell's current value elsewhere."""
+    positions = _positions(book, name, rows, columns)
+    last = _last_row(rows)
+    sheet = book.sheets[name]
+    for field in fields:
+        col = positions[field]
+        column = []
+        for r in range(2, last + 1):
+            row = rows[r - 1]
+            new = values.get(r, {})
+            column.append(
+                [new[field] if field in new else (row[col - 1] if col - 1 < len(row) else None)]
+            )
+        if column:
+            sheet.range((2, col)).value = column
+
+
+def append_records(
+    book: Any, name: str, rows: Rows, columns: Sequence[Any], records: Sequence[Mapping[str, Any]]
+) -> None:
+    """Records as one block of rows after the sheet's last used row (the audit log)."""
+    positions = _positions(book, name, rows, columns)
+    block = [[None] * max(positions.values()) for _ in records]
+    for line, rec in zip(block, records, strict=True):
+        for field, col in positions.items():
+            line[col - 1] = rec.get(field)
+    book.sheets[name].range((max(_last_row(rows), 1) + 1, 1)).value = block
+
+
+def workspace_of(book: Any) -> Any:
+    """The workspace of the open workbook: the folder it was saved in."""
+    from .errors import WorkspaceError
+    from .workspace import Workspace
+
+    path = Path(str(book.fullname))
+    if not path.is_absolute():  # never saved, or opened from OneDrive / SharePoint
+        raise WorkspaceError(
+            f"Không xác định được thư mục làm việc của sổ “{book.name}” (sổ chưa được lưu hoặc "
+            "đang mở từ OneDrive/SharePoint). Hãy lưu sổ vào thư mục làm việc trên máy rồi bấm lại."
+        )
+    return Workspace(path.parent, path)
+
+
 def _read_data(book: Any) -> tuple[Any, dict[str, Rows]]:
     from .layout import SHEET_AGENCIES, SHEET_CONFIG, SHEET_TASKS
     from .tracker import TrackerData
@@ -179,13 +231,7 @@ def _import_appendix(book: Any, now: datetime | None) -> str:
         book, SHEET_AGENCIES, rows[SHEET_AGENCIES], AGENCY_COLUMNS, merged.agencies, "code"
     )
     if report.log:
-        log_rows = sheet_rows(book, SHEET_LOG)
-        positions = _positions(book, SHEET_LOG, log_rows, LOG_COLUMNS)
-        block = [[None] * max(positions.values()) for _ in report.log]
-        for line, rec in zip(block, report.log, strict=True):
-            for field, col in positions.items():
-                line[col - 1] = rec.get(field)
-        book.sheets[SHEET_LOG].range((max(_last_row(log_rows), 1) + 1, 1)).value = block
+        append_records(book, SHEET_LOG, sheet_rows(book, SHEET_LOG), LOG_COLUMNS, report.log)
     if merged.title and not data.config.get("plan_name"):
         positions = _positions(book, SHEET_CONFIG, rows[SHEET_CONFIG], CONFIG_COLUMNS)
         for rec in data.config_table.to_dict("records"):
@@ -296,19 +342,8 @@ def _recalc(book: Any, today: date, now: datetime | None) -> str:
 
     data, rows = _read_data(book)
     result = recalc(data, today, now)
-    task_rows = rows[SHEET_TASKS]
-    positions = _positions(book, SHEET_TASKS, task_rows, TASK_COLUMNS)
     by_row = {int(t["_row"]): t for t in result.tasks if t.get("_row") is not None}
-    last = _last_row(task_rows)
-    sheet = book.sheets[SHEET_TASKS]
-    for field in COMPUTED_FIELDS:
-        col = positions[field]
-        column = []
-        for r in range(2, last + 1):
-            old = task_rows[r - 1][col - 1] if col - 1 < len(task_rows[r - 1]) else None
-            column.append([by_row[r].get(field) if r in by_row else old])
-        if column:
-            sheet.range((2, col)).value = column
+    write_fields(book, SHEET_TASKS, rows[SHEET_TASKS], TASK_COLUMNS, by_row, COMPUTED_FIELDS)
 
     grid = summary_grid(result)
     summary = book.sheets[SHEET_SUMMARY]
@@ -360,26 +395,18 @@ def merge_returns(
 
 def make_letters(book: Any | None = None) -> str:
     def action(b: Any) -> str:
-        from .errors import WorkspaceError
         from .io.letters_io import find_soffice
         from .letter_ops import summary_lines, write_letters
         from .letters import LetterKind
-        from .workspace import Workspace
 
-        path = Path(str(b.fullname))
-        if not path.is_absolute():  # never saved, or opened from OneDrive / SharePoint
-            raise WorkspaceError(
-                f"Không xác định được thư mục làm việc của sổ “{b.name}” (sổ chưa được lưu "
-                "hoặc đang mở từ OneDrive/SharePoint). Hãy lưu sổ vào thư mục làm việc trên "
-                "máy rồi bấm lại."
-            )
+        ws = workspace_of(b)
         data, _rows = _read_data(b)
         soffice = find_soffice()
         # The consolidated report and the reminders are what the office sends on its own
         # initiative; requests for reports go out with the forms.
         outcome = write_letters(
             data,
-            Workspace(path.parent, path),
+            ws,
             [LetterKind.REPORT, LetterKind.REMINDER],
             soffice=soffice,
         )

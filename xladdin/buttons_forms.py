@@ -9,23 +9,9 @@ cannot be rewritten underneath Excel.
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-from .buttons import Rows, _last_row, _positions, _read_data, sheet_rows
-
-
-def workspace_of(book: Any) -> Any:
-    from .errors import WorkspaceError
-    from .workspace import Workspace
-
-    path = Path(str(book.fullname))
-    if not path.is_absolute():  # never saved, or opened from OneDrive / SharePoint
-        raise WorkspaceError(
-            f"Không xác định được thư mục làm việc của sổ “{book.name}” (sổ chưa được lưu hoặc "
-            "đang mở từ OneDrive/SharePoint). Hãy lưu sổ vào thư mục làm việc trên máy rồi bấm lại."
-        )
-    return Workspace(path.parent, path)
+from .buttons import _read_data, append_records, sheet_rows, workspace_of, write_fields
 
 
 def forms_action(book: Any, now: datetime | None = None) -> str:
@@ -79,8 +65,10 @@ def merge_action(book: Any, today: date | None = None, now: datetime | None = No
     if plan.log_rows:
         # The file on disk is the tracker before this merge: keep it, as the CLI does.
         backup = files.backup(ws.workbook, ws.folder(config, "backup_dir"))
-        _write_columns(book, rows[SHEET_TASKS], TASK_COLUMNS, plan.cells)
-        _append_log(book, log_rows, plan.log_rows)
+        changed = {f for changes in plan.cells.values() for f in changes}
+        fields = [c.field for c in TASK_COLUMNS if c.field in changed]
+        write_fields(book, SHEET_TASKS, rows[SHEET_TASKS], TASK_COLUMNS, plan.cells, fields)
+        append_records(book, SHEET_LOG, log_rows, LOG_COLUMNS, plan.log_rows)
         # Saved at once: the returns are about to move to the archive, so an unsaved merge
         # could not be repeated.
         book.save()
@@ -96,34 +84,3 @@ def merge_action(book: Any, today: date | None = None, now: datetime | None = No
     if outcome.report:
         lines.append(f"Chi tiết: {outcome.report}")
     return "\n".join(lines)
-
-
-def _write_columns(
-    book: Any, task_rows: Rows, columns: Any, cells: dict[int, dict[str, Any]]
-) -> None:
-    """One write per changed column, covering every data row (unchanged rows keep values)."""
-    from .layout import SHEET_TASKS
-
-    positions = _positions(book, SHEET_TASKS, task_rows, columns)
-    fields = sorted({f for changes in cells.values() for f in changes}, key=positions.__getitem__)
-    last = _last_row(task_rows)
-    sheet = book.sheets[SHEET_TASKS]
-    for field in fields:
-        col = positions[field]
-        column = []
-        for r in range(2, last + 1):
-            row = task_rows[r - 1]
-            old = row[col - 1] if col - 1 < len(row) else None
-            column.append([cells.get(r, {}).get(field, old)])
-        sheet.range((2, col)).value = column
-
-
-def _append_log(book: Any, log_rows: Rows, records: list[dict[str, Any]]) -> None:
-    from .layout import LOG_COLUMNS, SHEET_LOG
-
-    positions = _positions(book, SHEET_LOG, log_rows, LOG_COLUMNS)
-    block = [[None] * max(positions.values()) for _ in records]
-    for line, rec in zip(block, records, strict=True):
-        for field, col in positions.items():
-            line[col - 1] = rec.get(field)
-    book.sheets[SHEET_LOG].range((max(_last_row(log_rows), 1) + 1, 1)).value = block
