@@ -29,6 +29,7 @@ from ..layout import (
     FORM_REPORT_DATE_CELL,
     FORM_SHEET,
 )
+from .sheetxml import col_index
 from .xlsxpkg import parse_xml
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -153,25 +154,30 @@ def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
     return content
 
 
-def _from_eml(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
-    msg = email.message_from_bytes(data, policy=email.policy.default)
-    found = False
-    assert isinstance(msg, EmailMessage)
-    for part in msg.iter_attachments():
-        filename = part.get_filename() or ""
-        if not _wanted(filename):
-            continue
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            continue
-        found = True
+def _attachments(
+    name: str, path: Path, found: Sequence[tuple[str, bytes]]
+) -> Iterator[ReturnSource]:
+    """The returns among a mail's attachments (a .zip of returns is opened too)."""
+    for filename, payload in found:
         inner = f"{name} › {Path(filename).name}"
         if filename.lower().endswith(".zip"):
             yield from _from_zip(inner, payload, path)
         else:
             yield ReturnSource.of(inner, payload, path)
+
+
+def _from_eml(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    found: list[tuple[str, bytes]] = []
+    for part in msg.iter_attachments():
+        filename = part.get_filename() or ""
+        payload = part.get_payload(decode=True)
+        if _wanted(filename) and isinstance(payload, bytes):
+            found.append((filename, payload))
     if not found:
         raise ReturnRefused(f"Thư {name} không có tệp đính kèm Excel (.xlsx) nào.")
+    yield from _attachments(name, path, found)
 
 
 def _from_msg(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
@@ -195,14 +201,9 @@ def _from_msg(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
         raise ReturnRefused(f"Thư Outlook {name} bị hỏng; không đọc được.") from exc
     finally:
         msg.close()
-    for filename, payload in found:
-        inner = f"{name} › {Path(filename).name}"
-        if filename.lower().endswith(".zip"):
-            yield from _from_zip(inner, payload, path)
-        else:
-            yield ReturnSource.of(inner, payload, path)
     if not found:
         raise ReturnRefused(f"Thư Outlook {name} không có tệp đính kèm Excel (.xlsx) nào.")
+    yield from _attachments(name, path, found)
 
 
 # -- opening one returned workbook -----------------------------------------------------------
@@ -370,13 +371,6 @@ def _sheet_part(parts: dict[str, bytes], sheet: str) -> str | None:
     return None
 
 
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters.decode():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def open_form(source: ReturnSource) -> FormFile:
     """Read a returned form's metadata and rows; refuse what is not a readable form."""
     import python_calamine
@@ -426,13 +420,14 @@ def open_form(source: ReturnSource) -> FormFile:
     if part and part in parts:
         xml = parts[part]
         formulas = {
-            (int(m.group(2)), _col_index(m.group(1))) for m in _CELL_WITH_FORMULA.finditer(xml)
+            (int(m.group(2)), col_index(m.group(1).decode()))
+            for m in _CELL_WITH_FORMULA.finditer(xml)
         }
         merged = [m.group(1).decode() for m in _MERGE.finditer(xml)]
         percent_styles = _percent_styles(parts)
         if percent_styles:
             percent_cells = {
-                (int(m.group(2)), _col_index(m.group(1)))
+                (int(m.group(2)), col_index(m.group(1).decode()))
                 for m in _CELL_STYLE.finditer(xml)
                 if int(m.group(3)) in percent_styles
             }
