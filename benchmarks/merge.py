@@ -16,7 +16,6 @@ import io
 import os
 import platform
 import random
-import re
 import resource
 import shutil
 import statistics
@@ -24,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -37,6 +35,7 @@ import synthetic  # noqa: E402
 from bench_docs import write_section  # noqa: E402
 
 from xladdin.form_ops import issue_forms  # noqa: E402
+from xladdin.io.form_io import restamp  # noqa: E402
 from xladdin.layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_SHEET  # noqa: E402
 from xladdin.operations import set_config  # noqa: E402
 from xladdin.workspace import init_workspace  # noqa: E402
@@ -47,21 +46,6 @@ GOAL = 1.0
 MEMORY_GOAL_MIB = 300
 COL = {c.field: i + 1 for i, c in enumerate(FORM_COLUMNS)}
 STATUSES = ("Đang triển khai", "Hoàn thành", "Chưa triển khai", "Tạm dừng")
-
-
-def _with_saved_at(data: bytes, when: datetime) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            part = src.read(info)
-            if info.filename == "docProps/core.xml":
-                stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                part = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2", part
-                )
-            dst.writestr(info.filename, part)
-    return out.getvalue()
 
 
 def make_returns(root: Path, n_tasks: int, n_agencies: int) -> tuple[Path, Path]:
@@ -93,9 +77,7 @@ def make_returns(root: Path, n_tasks: int, n_agencies: int) -> tuple[Path, Path]
         wb.save(buf)
         wb.close()
         target = returns / form.path.name
-        target.write_bytes(
-            _with_saved_at(buf.getvalue(), NOW - timedelta(hours=rng.randint(1, 48)))
-        )
+        target.write_bytes(restamp(buf.getvalue(), NOW - timedelta(hours=rng.randint(1, 48))))
     return ws.workbook, returns
 
 
@@ -131,7 +113,7 @@ def make_memory_returns(root: Path, n_returns: int) -> tuple[Path, Path]:
     for i in range(n_returns - len(base)):
         src = base[i % len(base)]
         when = NOW - timedelta(minutes=i + 1)
-        (returns / f"{i:05d}_{src.name}").write_bytes(_with_saved_at(src.read_bytes(), when))
+        (returns / f"{i:05d}_{src.name}").write_bytes(restamp(src.read_bytes(), when))
     return tracker, returns
 
 

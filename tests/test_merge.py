@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ import openpyxl
 import pytest
 
 from xladdin.form_ops import issue_forms
+from xladdin.io.form_io import restamp
 from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.layout import (
     FORM_COLUMNS,
@@ -63,18 +62,7 @@ def fill(
 
 def set_saved_at(path: Path, when: datetime) -> None:
     """What Excel records as "last saved" (openpyxl always writes the current time)."""
-    with zipfile.ZipFile(path) as zf:
-        parts = {i.filename: zf.read(i) for i in zf.infolist()}
-    core = parts["docProps/core.xml"].decode()
-    core = re.sub(
-        r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-        lambda m: m.group(1) + when.strftime("%Y-%m-%dT%H:%M:%SZ") + m.group(2),
-        core,
-    )
-    parts["docProps/core.xml"] = core.encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    path.write_bytes(restamp(path.read_bytes(), when))
 
 
 def digest(path: Path) -> str:

@@ -8,14 +8,13 @@ write the letters, all in a fresh workspace.
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from .form_ops import FormsOutcome, issue_forms_with_letters
+from .io.form_io import restamp
 from .layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_REPORT_DATE_CELL, FORM_SHEET
 from .merge_ops import MergeOutcome, merge_returns
 from .operations import (
@@ -116,22 +115,4 @@ def _fill(form: Path, target: Path, rows: list[dict[str, Any]], saved: datetime)
     wb.save(buf)
     wb.close()
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(_saved_at(buf.getvalue(), saved))
-
-
-def _saved_at(data: bytes, when: datetime) -> bytes:
-    """Set "last saved" the way Excel does (openpyxl always writes the current time)."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            part = src.read(info)
-            if info.filename == "docProps/core.xml":
-                stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                part = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2", part
-                )
-            dst.writestr(info.filename, part)
-    return out.getvalue()
+    target.write_bytes(restamp(buf.getvalue(), saved))

@@ -298,9 +298,11 @@ def _utc(moment: datetime) -> datetime:
 _MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def _repack(data: bytes, issued_at: datetime) -> bytes:
+def restamp(data: bytes, issued_at: datetime) -> bytes:
     """Same entries, fixed times: openpyxl stamps the zip entries and ``dcterms:modified``
-    with the wall clock at save, which would make every run's bytes differ."""
+    with the wall clock at save, which would make every run's bytes differ. Also how the
+    demo and tests give a filled return the "last saved" time Excel would have written
+    (a naive time is local time)."""
     stamp = max(issued_at.replace(tzinfo=None), datetime(1980, 1, 1)).timetuple()[:6]
     modified = _utc(issued_at).strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
     out = io.BytesIO()
@@ -322,7 +324,7 @@ def _repack(data: bytes, issued_at: datetime) -> bytes:
 def form_bytes(form: AgencyForm) -> bytes:
     buffer = io.BytesIO()
     form_workbook(form).save(buffer)
-    return _repack(buffer.getvalue(), form.issued_at)
+    return restamp(buffer.getvalue(), form.issued_at)
 
 
 def write_form(path: Path, form: AgencyForm) -> Path:
