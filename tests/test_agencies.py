@@ -401,3 +401,22 @@ def test_helpers_never_raise(text: str) -> None:
     sort_key(text)
     display_name(text)
     make_code(text, set())
+
+
+def test_named_in_whole_name_first_then_parts() -> None:
+    cat = AgencyCatalogue(
+        [
+            Agency(code="SVHTTDL", name="Sở Văn hóa, Thể thao và Du lịch"),
+            Agency(code="VPTU", name="Văn phòng Tỉnh ủy"),
+        ]
+    )
+    whole = cat.named_in("Sở Văn hóa, Thể thao và Du lịch")
+    assert [(n, a.code if a else None) for n, a in whole] == [
+        ("Sở Văn hóa, Thể thao và Du lịch", "SVHTTDL")
+    ]
+    parts = cat.named_in("Văn phòng Tỉnh ủy; Sở Không Có")
+    assert [(n, a.code if a else None) for n, a in parts] == [
+        ("Văn phòng Tỉnh ủy", "VPTU"),
+        ("Sở Không Có", None),
+    ]
+    assert cat.named_in("  ") == []

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from ..agencies import AgencyCatalogue, split_agencies
+from ..agencies import AgencyCatalogue
 from ..layout import (
     LEVEL_LABELS,
     STATUS_DONE,
@@ -195,11 +195,7 @@ class TaskSchema(TrackingSchema):
 
 
 def _unknown_leads(lead: Any, catalogue: AgencyCatalogue) -> str:
-    text = nfc(lead)
-    if not text or catalogue.resolve(text) is not None:
-        return ""
-    parts = split_agencies(text) or [text]
-    return "; ".join(p for p in parts if catalogue.resolve(p) is None)
+    return "; ".join(name for name, agency in catalogue.named_in(nfc(lead)) if agency is None)
 
 
 def prepare_tasks(frame: pd.DataFrame, catalogue: AgencyCatalogue, today: date) -> pd.DataFrame:

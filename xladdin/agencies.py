@@ -334,6 +334,18 @@ class AgencyCatalogue:
         code = self._by_key.get(normalize_key(name))
         return None if code is None else self._agencies[code]
 
+    def named_in(self, text: str) -> list[tuple[str, Agency | None]]:
+        """Each agency a lead or coordinating cell names, with its entry (None when unknown).
+
+        The whole text first (a name with a comma, "Sở Văn hóa, Thể thao và Du lịch"), then
+        its parts as :func:`split_agencies` finds them."""
+        if not text.strip():
+            return []
+        whole = self.resolve(text)
+        if whole is not None:
+            return [(text, whole)]
+        return [(name, self.resolve(name)) for name in split_agencies(text) or [text]]
+
     def add_or_get(self, name: str) -> tuple[Agency, bool]:
         """The agency for ``name``, creating it with a fresh code if unknown; bool = created."""
         found = self.resolve(name)

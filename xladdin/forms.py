@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .agencies import Agency, AgencyCatalogue, split_agencies
+from .agencies import Agency, AgencyCatalogue
 from .errors import Location, WorkbookFormatError
 from .layout import (
     FORM_COORD_SHEET,
@@ -148,15 +148,8 @@ def agency_codes(text: Any, catalogue: AgencyCatalogue) -> list[str]:
 
     The whole text first (a name with a comma such as "Sở Văn hóa, Thể thao và Du lịch"),
     then its parts; names not in the catalogue are left out (validation reports them)."""
-    cell = nfc(text)
-    if not cell:
-        return []
-    whole = catalogue.resolve(cell)
-    if whole is not None:
-        return [whole.code]
     codes: list[str] = []
-    for name in split_agencies(cell):
-        agency = catalogue.resolve(name)
+    for _name, agency in catalogue.named_in(nfc(text)):
         if agency is not None and agency.code not in codes:
             codes.append(agency.code)
     return codes

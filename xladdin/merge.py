@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from .agencies import AgencyCatalogue, split_agencies
+from .agencies import AgencyCatalogue
 from .io.return_io import FormFile
 from .layout import (
     FORM_COLUMNS,
@@ -147,11 +147,7 @@ def _at(row: int, header: str) -> str:
 
 
 def _leads(task: Mapping[str, Any], catalogue: AgencyCatalogue) -> set[str]:
-    lead = nfc(task.get("lead"))
-    whole = catalogue.resolve(lead) if lead else None
-    if whole is not None:
-        return {whole.code}
-    return {a.code for a in (catalogue.resolve(n) for n in split_agencies(lead)) if a is not None}
+    return {a.code for _, a in catalogue.named_in(nfc(task.get("lead"))) if a is not None}
 
 
 def _blank(value: Any) -> bool:

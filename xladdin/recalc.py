@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .agencies import AgencyCatalogue, normalize_key, sort_key, split_agencies
+from .agencies import AgencyCatalogue, normalize_key, sort_key
 from .layout import (
     DUE_DONE_LATE,
     DUE_DONE_ON_TIME,
@@ -177,12 +177,8 @@ def _status(value: Any) -> str:
 def _leads(lead: str, catalogue: AgencyCatalogue) -> tuple[tuple[str, str], ...]:
     if not lead:
         return (("", NO_LEAD),)
-    whole = catalogue.resolve(lead)
-    if whole is not None:
-        return ((whole.code, whole.name),)
     out: dict[str, str] = {}
-    for name in split_agencies(lead) or [lead]:
-        agency = catalogue.resolve(name)
+    for name, agency in catalogue.named_in(lead):
         if agency is not None:
             out.setdefault(agency.code, agency.name)
         else:
