@@ -24,10 +24,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .errors import WorkbookFormatError
+from .model import nfc
 
 __all__ = [
     "Agency",
@@ -275,6 +277,28 @@ def make_code(name: str, taken: set[str]) -> str:
     while f"{base}{suffix}" in taken_upper:
         suffix += 1
     return f"{base}{suffix}"
+
+
+def agencies_from_records(records: Iterable[Mapping[Any, Any]]) -> list[Agency]:
+    """The agencies of "Cơ quan" rows (fields as in layout.AGENCY_COLUMNS); unnamed rows are
+    skipped and aliases are the ";"-separated names of their cell."""
+    out = []
+    for r in records:
+        name = nfc(r.get("name"))
+        if not name:
+            continue
+        aliases = tuple(a for a in (nfc(x) for x in str(r.get("aliases") or "").split(";")) if a)
+        out.append(
+            Agency(
+                code=nfc(r.get("code")),
+                name=name,
+                aliases=aliases,
+                email=nfc(r.get("email")),
+                contact=nfc(r.get("contact")),
+                addressee=nfc(r.get("addressee")),
+            )
+        )
+    return out
 
 
 class CatalogueConflictError(WorkbookFormatError):

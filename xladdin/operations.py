@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .agencies import Agency, AgencyCatalogue
+from .agencies import AgencyCatalogue, agencies_from_records
 from .appendix import Appendix, parse_appendix
 from .importer import ImportReport, merge_appendix
 from .io.chartxml import ChartSeries
@@ -52,23 +52,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def catalogue_from_frame(frame: pd.DataFrame) -> AgencyCatalogue:
-    agencies = []
-    for r in frame.to_dict("records"):
-        name = nfc(r.get("name"))
-        if not name:
-            continue
-        aliases = tuple(a for a in (nfc(x) for x in str(r.get("aliases") or "").split(";")) if a)
-        agencies.append(
-            Agency(
-                code=nfc(r.get("code")),
-                name=name,
-                aliases=aliases,
-                email=nfc(r.get("email")),
-                contact=nfc(r.get("contact")),
-                addressee=nfc(r.get("addressee")),
-            )
-        )
-    return AgencyCatalogue(agencies)
+    """The catalogue of the "Cơ quan" sheet; clashing names or codes raise."""
+    return AgencyCatalogue(agencies_from_records(frame.to_dict("records")))
 
 
 def catalogue_records(catalogue: AgencyCatalogue) -> list[dict[str, Any]]:

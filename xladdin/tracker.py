@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .agencies import Agency, AgencyCatalogue, CatalogueConflictError
+from .agencies import AgencyCatalogue, CatalogueConflictError, agencies_from_records
 from .io.tracker_io import config_values, records_frame, table_from_rows
 from .layout import (
     AGENCY_COLUMNS,
@@ -24,7 +24,6 @@ from .layout import (
     SHEET_TASKS,
     TASK_COLUMNS,
 )
-from .model import nfc
 from .period import Period, current_period
 from .recalc import Recalc, recalculate
 from .validators import Finding, validate_tracker
@@ -77,30 +76,19 @@ class TrackerData:
 def lenient_catalogue(frame: pd.DataFrame) -> AgencyCatalogue:
     """The catalogue, skipping aliases that clash (validation reports them)."""
     catalogue = AgencyCatalogue()
-    for r in frame.to_dict("records"):
-        name = nfc(r.get("name"))
-        if not name:
-            continue
-        aliases = [a for a in (nfc(x) for x in str(r.get("aliases") or "").split(";")) if a]
-        agency = Agency(
-            code=nfc(r.get("code")),
-            name=name,
-            email=nfc(r.get("email")),
-            contact=nfc(r.get("contact")),
-            addressee=nfc(r.get("addressee")),
-        )
+    for agency in agencies_from_records(frame.to_dict("records")):
         try:
-            catalogue.add(replace(agency, aliases=tuple(aliases)))
+            catalogue.add(agency)
             continue
         except (CatalogueConflictError, ValueError):
             pass
         try:
-            agency = catalogue.add(agency)
+            added = catalogue.add(replace(agency, aliases=()))
         except (CatalogueConflictError, ValueError):
             continue
-        for alias in aliases:
+        for alias in agency.aliases:
             try:
-                agency = catalogue.add_alias(agency, alias)
+                added = catalogue.add_alias(added, alias)
             except (CatalogueConflictError, ValueError):
                 continue
     return catalogue
