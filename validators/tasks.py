@@ -19,6 +19,7 @@ from pandera.typing import Series
 
 from ..agencies import AgencyCatalogue
 from ..layout import (
+    COMPLETED_STATUSES,
     LEVEL_LABELS,
     STATUS_DONE,
     STATUS_DONE_LATE,
@@ -31,7 +32,7 @@ from ..model import level_from_label, nfc
 from ..timeframe import FIXED_DEADLINE_KINDS, KIND_LABELS, kind_from_label
 from .findings import Rule, show_value
 
-COMPLETED = (STATUS_DONE, STATUS_DONE_LATE)
+COMPLETED = list(COMPLETED_STATUSES)  # pandas isin wants a list
 
 
 def _num(value: Any) -> float | None:

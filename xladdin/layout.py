@@ -109,6 +109,7 @@ STATUSES: tuple[str, ...] = (
     "Tạm dừng",
 )
 STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_DONE, STATUS_DONE_LATE, STATUS_PAUSED = STATUSES
+COMPLETED_STATUSES = frozenset({STATUS_DONE, STATUS_DONE_LATE})
 
 # Columns an agency reports on; everything else in "Nhiệm vụ" belongs to the plan.
 TRACKING_FIELDS: tuple[str, ...] = (

@@ -23,13 +23,13 @@ from typing import Any
 
 from .agencies import AgencyCatalogue, normalize_key, sort_key
 from .layout import (
+    COMPLETED_STATUSES,
     DUE_DONE_LATE,
     DUE_DONE_ON_TIME,
     DUE_NO_DEADLINE,
     DUE_ON_TIME,
     DUE_OVERDUE,
     DUE_SOON,
-    STATUS_DONE,
     STATUS_DONE_LATE,
     STATUS_NOT_STARTED,
     STATUSES,
@@ -40,7 +40,6 @@ from .period import Period
 from .timeframe import DeadlineKind, kind_from_label
 
 NO_LEAD = "(Chưa có cơ quan chủ trì)"
-COMPLETED = frozenset({STATUS_DONE, STATUS_DONE_LATE})
 NEVER_OVERDUE = frozenset({DeadlineKind.ONGOING, DeadlineKind.RECURRING, DeadlineKind.ROADMAP})
 
 
@@ -188,7 +187,7 @@ def _leads(lead: str, catalogue: AgencyCatalogue) -> tuple[tuple[str, str], ...]
 
 def leaf_progress(status: str, reported: Any) -> float | None:
     """The progress a leaf task shows: fixed by its status, else the reported %."""
-    if status in COMPLETED:
+    if status in COMPLETED_STATUSES:
         return 100.0
     if status == STATUS_NOT_STARTED:
         return 0.0
@@ -199,7 +198,7 @@ def leaf_progress(status: str, reported: Any) -> float | None:
 def due_state(
     status: str, kind: DeadlineKind | None, due: date | None, today: date, soon_days: int
 ) -> str:
-    if status in COMPLETED:
+    if status in COMPLETED_STATUSES:
         return DUE_DONE_LATE if status == STATUS_DONE_LATE else DUE_DONE_ON_TIME
     if kind in NEVER_OVERDUE or due is None:
         return DUE_NO_DEADLINE
@@ -223,7 +222,7 @@ def _leaf(
     due = as_date(task.get("due_date"))
     state = due_state(status, kind, due, today, soon_days)
     updated = as_date(task.get("updated_at"))
-    completed = status in COMPLETED
+    completed = status in COMPLETED_STATUSES
     return LeafState(
         key=nfc(task.get("key")),
         status=status,
@@ -356,7 +355,7 @@ def recalculate(
                 t["due_state"] = None
             continue
         shown = leaf_progress(leaf.status, t.get("progress"))
-        if leaf.status in COMPLETED or leaf.status == STATUS_NOT_STARTED:
+        if leaf.status in COMPLETED_STATUSES or leaf.status == STATUS_NOT_STARTED:
             t["progress"] = _round(shown)
         t["due_state"] = leaf.due_state
         plan.add(leaf)
