@@ -120,20 +120,17 @@ def write_forms_and_letters(
     outcome = write_forms(data, ws, period, now=now)
     # The letters name the period of the forms even when --period differs from "Cấu hình".
     data = data.with_config({"period": outcome.period.code})
-    letters: list[Path] = []
-    for form in outcome.forms:
-        if not form.n_lead:
-            continue  # an agency that only coordinates has nothing to report
-        done = write_letters(
-            data,
-            ws,
-            [LetterKind.REQUEST],
-            agency=form.code,
-            soffice=soffice,
-            today=outcome.issued_at.date(),
-        )
-        letters.extend(f.docx for f in done.files)
-    return outcome, letters
+    # An agency that only coordinates has nothing to report, so no cover letter.
+    reporting = {form.code for form in outcome.forms if form.n_lead}
+    done = write_letters(
+        data,
+        ws,
+        [LetterKind.REQUEST],
+        only=reporting,
+        soffice=soffice,
+        today=outcome.issued_at.date(),
+    )
+    return outcome, [f.docx for f in done.files]
 
 
 def issue_forms_with_letters(

@@ -7,7 +7,7 @@ file in one step.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -44,17 +44,23 @@ def write_letters(
     kinds: Sequence[LetterKind | str],
     *,
     agency: str | None = None,
+    only: Collection[str] | None = None,
     soffice: str | None = None,
     today: date | None = None,
 ) -> LettersOutcome:
     """Make the letters of ``kinds`` from the tracker's data; PDFs too when ``soffice`` is given.
 
+    ``agency`` picks one agency (by code or name); ``only`` keeps the letters of these codes
+    (the forms' cover letters), with one recalculation and one PDF run for all of them.
     The core call shared by the CLI and the ribbon button (which reads ``data`` from Excel)."""
     today = today or date.today()
     result = recalc(data, today)
     config = data.config
     catalogue = data.catalogue()
     plans = [build_letters(parse_kind(k), result, catalogue, config, agency=agency) for k in kinds]
+    if only is not None:
+        for plan in plans:
+            plan.letters = [letter for letter in plan.letters if letter.agency_code in only]
     # Render everything before writing anything, so a bad template leaves no half-done batch.
     rendered = []
     for plan in plans:

@@ -27,8 +27,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from .agencies import Agency, AgencyCatalogue, split_agencies
+from .agencies import Agency, AgencyCatalogue
 from .errors import UsageError
+from .forms import agency_codes
 from .layout import (
     DUE_OVERDUE,
     DUE_SOON,
@@ -127,22 +128,6 @@ class _Leaf:
 
 def _leaves(result: Recalc) -> list[_Leaf]:
     return [_Leaf(i, result.tasks[i], state) for i, state in sorted(result.leaves.items())]
-
-
-def _codes(text: Any, catalogue: AgencyCatalogue) -> list[str]:
-    """Catalogue codes of the agencies named in a lead / coordinating cell."""
-    name = nfc(text)
-    if not name:
-        return []
-    whole = catalogue.resolve(name)
-    if whole is not None:
-        return [whole.code]
-    codes: list[str] = []
-    for part in split_agencies(name) or [name]:
-        agency = catalogue.resolve(part)
-        if agency is not None and agency.code not in codes:
-            codes.append(agency.code)
-    return codes
 
 
 def _agency_context(agency: Agency) -> dict[str, str]:
@@ -274,7 +259,7 @@ def request_letters(
         leads = [code for code, _ in leaf.state.leads if code and not code.startswith("?")]
         for code in leads:
             lead_of.setdefault(code, []).append(leaf)
-        for code in _codes(leaf.record.get("coordinating"), catalogue):
+        for code in agency_codes(leaf.record.get("coordinating"), catalogue):
             if code not in leads:
                 coord_of.setdefault(code, []).append(leaf)
     for a in _select(catalogue, agency):
