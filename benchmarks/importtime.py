@@ -33,20 +33,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench_docs import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "benchmarks.md"
 CANDIDATE = "import xladdin.buttons"
 BASELINE = "import xlwings, pandas"
 STARTUP = "pass"
 GOAL = 1.2
-START, END = "<!-- importtime:start -->", "<!-- importtime:end -->"
-INTRO = """# Benchmarks
-
-Figures are ratios against a baseline measured in the same run; absolute times on shared
-machines are noise. Each benchmark owns a section between `<!-- name:start -->` and
-`<!-- name:end -->` markers, which its script rewrites with `--write`; the rest of this file
-is left alone.
-"""
 TIMEOUT = 300  # seconds for one child process
 _LINE = re.compile(r"^import time:\s*(\d+)\s*\|\s*(\d+)\s*\|( +)(\S.*)$")
 
@@ -205,8 +199,7 @@ def section(
         if keep_license
         else "`XLWINGS_LICENSE_KEY` unset in the children, as on users' machines"
     )
-    return f"""{START}
-## Import time of the ribbon module
+    return f"""## Import time of the ribbon module
 
 A ribbon click starts a fresh interpreter (xlwings `RunPython`) that imports
 `xladdin.buttons`. Goal: that costs at most {GOAL}× `import xlwings, pandas`, which every
@@ -224,20 +217,7 @@ xlwings call pays anyway.
 - Python {info["python"]} ({info["implementation"]}), xlwings {info["xlwings"]}, \
 pandas {info["pandas"]}; {license_note}.
 - Machine: {machine}, {os.cpu_count()} CPUs (`{platform.platform()}`).
-- Reproduce: `{command}`
-{END}"""
-
-
-def write_section(path: Path, text: str) -> None:
-    """Replace the marked section of ``path`` (or append it), keeping everything else."""
-    current = path.read_text(encoding="utf-8") if path.exists() else INTRO
-    start, end = current.find(START), current.find(END)
-    if start != -1 and end > start:
-        updated = current[:start] + text + current[end + len(END) :]
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(updated, encoding="utf-8")
+- Reproduce: `{command}`"""
 
 
 # -- main --------------------------------------------------------------------------------------
@@ -309,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = section(
             imports, wall, startup_wall, args.repeat, info, command, args.keep_license_env
         )
-        write_section(args.docs, text)
+        write_section(args.docs, "importtime", text)
         print(f"wrote the importtime section of {args.docs}", file=sys.stderr)
     return 0
 
