@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,6 +35,22 @@ def imported(workspace: Workspace, plan_docx: Path) -> Workspace:
 
     import_plan(plan_docx, workbook=workspace.workbook, now=datetime(2026, 11, 21, 9, 0))
     return workspace
+
+
+RETURNS = ROOT / "tests" / "data" / "returns"
+
+
+def corpus_generator() -> Any:
+    """tests/data/returns/make_returns.py as a module (a script folder, not a package),
+    loaded once so every test file shares its constants and helpers."""
+    if "make_returns" in sys.modules:
+        return sys.modules["make_returns"]
+    spec = importlib.util.spec_from_file_location("make_returns", RETURNS / "make_returns.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_returns"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def copy_to(src: Path, dst: Path) -> Path:

@@ -10,7 +10,6 @@ attachment, which is left unread where it is.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import shutil
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import corpus_generator
 from imapclient import IMAPClient
 from imapserver import ImapServer, dovecot_binary, running_dovecot
 
@@ -54,22 +54,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _load_generator() -> Any:
-    spec = importlib.util.spec_from_file_location("make_returns", CORPUS / "make_returns.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_returns", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")
 def corpus_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    ws: Workspace = _load_generator().build_workspace(tmp_path_factory.mktemp("mail") / "ws")
+    ws: Workspace = corpus_generator().build_workspace(tmp_path_factory.mktemp("mail") / "ws")
     return ws
 
 

@@ -9,7 +9,6 @@ exactly those before the merge or exactly those of an uninterrupted merge of the
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import random
 import shutil
@@ -20,9 +19,9 @@ import time
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
+from conftest import corpus_generator
 
 from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.merge_ops import merge_returns
@@ -73,14 +72,6 @@ print("done", flush=True)
 """
 
 
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("make_returns", CORPUS / "make_returns.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -97,7 +88,7 @@ def _start(workbook: Path) -> subprocess.Popen[str]:
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 def test_sigkill_during_merges(tmp_path: Path) -> None:
-    template = _generator().build_workspace(tmp_path / "template")
+    template = corpus_generator().build_workspace(tmp_path / "template")
     name = template.workbook.name
     before = digest(template.workbook)
     backups = set((template.root / "backups").iterdir())

@@ -9,16 +9,15 @@ accepted one must change exactly the expected cells, with the expected warnings.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import shutil
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from conftest import corpus_generator
 
 from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_SHEET, LOG_COLUMNS, SHEET_LOG
@@ -34,16 +33,7 @@ COL = {c.field: i + 1 for i, c in enumerate(FORM_COLUMNS)}
 EDITABLE = ("status", "progress", "result", "difficulties", "proposals")
 
 
-def _load_generator() -> Any:
-    spec = importlib.util.spec_from_file_location("make_returns", CORPUS / "make_returns.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_returns", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_returns = _load_generator()
+make_returns = corpus_generator()
 EXPECTED = json.loads((CORPUS / "expected.json").read_text("utf-8"))
 CASES: dict[str, dict[str, Any]] = EXPECTED["cases"]
 

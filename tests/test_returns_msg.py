@@ -9,12 +9,10 @@ layout) before any merge test relies on it. The merges run on the corpus workspa
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import io
 import json
 import shutil
 import struct
-import sys
 import zipfile
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -26,6 +24,7 @@ from typing import Any
 import extract_msg
 import olefile
 import pytest
+from conftest import corpus_generator
 from msgfile import make_msg, short_name
 
 from xladdin.io.tracker_io import TrackerWorkbook
@@ -43,18 +42,7 @@ BODY = "Kính gửi Văn phòng Tỉnh ủy,\r\nĐơn vị gửi kèm phiếu b�
 PDF = b"%PDF-1.4\n% cong van kem theo\n%%EOF\n"
 
 
-def _load_generator() -> Any:
-    if "make_returns" in sys.modules:
-        return sys.modules["make_returns"]
-    spec = importlib.util.spec_from_file_location("make_returns", CORPUS / "make_returns.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_returns", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_returns = _load_generator()
+make_returns = corpus_generator()
 CASES: dict[str, dict[str, Any]] = json.loads((CORPUS / "expected.json").read_text("utf-8"))[
     "cases"
 ]
