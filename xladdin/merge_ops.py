@@ -23,7 +23,7 @@ from .io.return_io import FormFile, ReturnRefused, SourceProblem, collect, open_
 from .io.tracker_io import TrackerWorkbook
 from .layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
 from .merge import MergeContext, MergeState, ReturnResult, apply_returns, check_forms, summary_frame
-from .operations import KEEP_ROWS, _editing, read_data
+from .operations import _editing, read_data
 from .period import Period
 from .tracker import TrackerData, period_of
 from .workspace import Workspace, find_workspace
@@ -141,7 +141,7 @@ def merge_returns(
                 for row, fields in plan.cells.items()
                 for f, v in fields.items()
             }
-            book.write_grid(SHEET_TASKS, grid, clear_from_row=KEEP_ROWS)
+            book.write_grid(SHEET_TASKS, grid)
             book.append_rows(SHEET_LOG, LOG_COLUMNS, plan.log_rows)
     results = [*results, *plan.results]
     return finish(ws, config, period, inbox, results, book.last_backup, now, archive=archive)

@@ -224,7 +224,6 @@ def read_data(book: TrackerWorkbook) -> TrackerData:
 
 
 COMPUTED_FIELDS = ("progress", "due_state")
-KEEP_ROWS = 1_048_577  # one past Excel's last row: write_grid then clears nothing
 
 
 @dataclass
@@ -275,7 +274,7 @@ def recalc_workbook(
         result = recalc(read_data(book), today, now)
         positions = book.header_positions(SHEET_TASKS, TASK_COLUMNS)
         # Only the computed cells change; every other cell of "Nhiệm vụ" stays as it is.
-        book.write_grid(SHEET_TASKS, task_cells(result, positions), clear_from_row=KEEP_ROWS)
+        book.write_grid(SHEET_TASKS, task_cells(result, positions))
         grid = summary_grid(result)
         name_ref, cat_ref, val_ref = grid.chart_refs()
         agencies = grid.blocks[SUMMARY_AGENCIES.title]

@@ -31,7 +31,7 @@ from ..layout import (
 from ..model import fold
 from . import files
 from .chartxml import ChartSeries, update_first_chart
-from .gridxml import grid_sheet_xml
+from .gridxml import MAX_ROW, grid_sheet_xml
 from .sheetxml import (
     append_xml_rows,
     build_rows,
@@ -307,17 +307,19 @@ class TrackerWorkbook:
         sheet: str,
         cells: Mapping[tuple[int, int], Any],
         *,
-        clear_from_row: int,
+        clear_from_row: int | None = None,
         chart: ChartSeries | None = None,
     ) -> None:
         """Empty every row of ``sheet`` from ``clear_from_row`` down, then set ``cells``
         ((row, column), 1-based → value; None leaves the cell empty). Rows above keep
         their bytes unless a cell in them is written; see :mod:`gridxml` for styles.
+        Without ``clear_from_row`` nothing is emptied: only ``cells`` change.
 
         ``chart`` repoints the first chart of the sheet's drawing (references and cached
         points). A sheet whose chart a user deleted just gets the cells."""
         part = self.pkg.sheet_part(sheet)
-        xml = grid_sheet_xml(self.pkg.read(part), cells, clear_from_row=clear_from_row)
+        keep_all = MAX_ROW + 1  # one past Excel's last row
+        xml = grid_sheet_xml(self.pkg.read(part), cells, clear_from_row=clear_from_row or keep_all)
         self.pkg.write(part, xml)
         if chart is not None:
             update_first_chart(self.pkg, part, chart)
