@@ -1,7 +1,7 @@
 """Cold import cost of the ribbon module against what any xlwings call pays anyway.
 
 Every ribbon click runs ``RunPython``, which starts a fresh interpreter and imports
-``xladdin.buttons``; the goal is that this costs at most 1.2x ``import xlwings, pandas``.
+``xladdin.adapters.buttons``; the goal is that this costs at most 1.2x ``import xlwings, pandas``.
 Two figures, each the ratio of medians over ``--repeat`` fresh processes, the two commands
 alternating so that they share the machine's noise:
 
@@ -37,7 +37,7 @@ from bench_docs import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "benchmarks.md"
-CANDIDATE = "import xladdin.buttons"
+CANDIDATE = "import xladdin.adapters.buttons"
 BASELINE = "import xlwings, pandas"
 STARTUP = "pass"
 GOAL = 1.2
@@ -202,7 +202,7 @@ def section(
     return f"""## Import time of the ribbon module
 
 A ribbon click starts a fresh interpreter (xlwings `RunPython`) that imports
-`xladdin.buttons`. Goal: that costs at most {GOAL}× `import xlwings, pandas`, which every
+`xladdin.adapters.buttons`. Goal: that costs at most {GOAL}× `import xlwings, pandas`, which every
 xlwings call pays anyway.
 
 | median of {repeat} fresh processes | `{CANDIDATE}` | `{BASELINE}` | ratio | goal |

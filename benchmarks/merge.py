@@ -34,11 +34,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic  # noqa: E402
 from bench_docs import write_section  # noqa: E402
 
-from xladdin.form_ops import issue_forms  # noqa: E402
+from xladdin.commands.forms import issue_forms  # noqa: E402
+from xladdin.commands.operations import set_config  # noqa: E402
+from xladdin.core.layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_SHEET  # noqa: E402
 from xladdin.io.form_io import restamp  # noqa: E402
-from xladdin.layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_SHEET  # noqa: E402
-from xladdin.operations import set_config  # noqa: E402
-from xladdin.workspace import init_workspace  # noqa: E402
+from xladdin.io.workspace import init_workspace  # noqa: E402
 
 TODAY = date(2026, 11, 21)
 NOW = datetime(2026, 11, 25, 9, 0)
@@ -82,7 +82,7 @@ def make_returns(root: Path, n_tasks: int, n_agencies: int) -> tuple[Path, Path]
 
 
 def ours(tracker: Path, original: bytes, returns: Path) -> float:
-    from xladdin.merge_ops import merge_returns
+    from xladdin.commands.merge import merge_returns
 
     tracker.write_bytes(original)
     shutil.rmtree(tracker.parent / "backups", ignore_errors=True)
@@ -131,7 +131,7 @@ def _peak_rss_mib() -> float:
 def memory_child(tracker: Path, returns: Path) -> None:
     """Run in a fresh process: import the library, then merge. Linux keeps the parent's peak
     across fork+exec, so the peak is reset first (clear_refs 5) where the kernel allows it."""
-    from xladdin.merge_ops import merge_returns
+    from xladdin.commands.merge import merge_returns
 
     with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from letterdata import TODAY, reported_source  # noqa: E402
 
-from xladdin.letter_ops import make_letters  # noqa: E402
-from xladdin.letters import LetterKind  # noqa: E402
+from xladdin.commands.letters import make_letters  # noqa: E402
+from xladdin.core.letters import LetterKind  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 DPI = 60

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from xladdin.workspace import Workspace, init_workspace
+from xladdin.io.workspace import Workspace, init_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_PLAN = ROOT.parent / "shared" / "fixtures" / "KeHoach_DienBien_2026.docx"
@@ -31,7 +31,7 @@ def workspace(tmp_path: Path) -> Workspace:
 def imported(workspace: Workspace, plan_docx: Path) -> Workspace:
     from datetime import datetime
 
-    from xladdin.operations import import_plan
+    from xladdin.commands.operations import import_plan
 
     import_plan(plan_docx, workbook=workspace.workbook, now=datetime(2026, 11, 21, 9, 0))
     return workspace

@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from xladdin.commands.operations import set_config
+from xladdin.core.layout import SHEET_TASKS, TASK_COLUMNS
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import SHEET_TASKS, TASK_COLUMNS
-from xladdin.operations import set_config
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 TODAY = date(2026, 11, 21)
 SIGNER = "Nguyễn Văn An"
@@ -67,8 +67,8 @@ def reported_source(root: Path, plan: Path) -> Path:
     """A tracker with the sample imported and the reports above (make it once, copy it)."""
     from datetime import datetime
 
-    from xladdin.operations import import_plan
-    from xladdin.workspace import init_workspace
+    from xladdin.commands.operations import import_plan
+    from xladdin.io.workspace import init_workspace
 
     ws = init_workspace(root)
     import_plan(plan, workbook=ws.workbook, now=datetime(2026, 11, 21, 9, 0))
@@ -77,7 +77,7 @@ def reported_source(root: Path, plan: Path) -> Path:
 
 def workspace_with(source: Path, root: Path) -> Workspace:
     """A fresh workspace whose tracker is a copy of ``source``."""
-    from xladdin.workspace import init_workspace
+    from xladdin.io.workspace import init_workspace
 
     ws = init_workspace(root)
     ws.workbook.write_bytes(source.read_bytes())

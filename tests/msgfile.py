@@ -1,7 +1,7 @@
 """A small Outlook .msg writer for tests: a mail with a subject, a plain body and attachments.
 
 The layout follows MS-OXMSG on top of a compound file (MS-CFB) built by
-:func:`xladdin.vba.cfb.write_cfb`:
+:func:`xladdin.workbook_build.vba.cfb.write_cfb`:
 
 * the root storage holds the message's property stream ``__properties_version1.0`` (a 32-byte
   header: 8 reserved bytes, next recipient id, next attachment id, recipient count, attachment
@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from pathlib import PurePath
 
-from xladdin.vba.cfb import write_cfb
+from xladdin.workbook_build.vba.cfb import write_cfb
 
 __all__ = ["SENDER", "make_msg", "short_name"]
 

@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from xladdin.agencies import Agency, AgencyCatalogue
-from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import (
+from xladdin.commands.operations import catalogue_records
+from xladdin.core.agencies import Agency, AgencyCatalogue
+from xladdin.core.layout import (
     AGENCY_COLUMNS,
     SHEET_AGENCIES,
     SHEET_TASKS,
@@ -24,7 +24,7 @@ from xladdin.layout import (
     STATUS_PAUSED,
     TASK_COLUMNS,
 )
-from xladdin.operations import catalogue_records
+from xladdin.io.tracker_io import TrackerWorkbook
 
 AGENCY_NAMES = (
     "Văn phòng Tỉnh ủy",

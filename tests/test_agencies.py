@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xladdin.agencies import (
+from xladdin.core.agencies import (
     Agency,
     AgencyCatalogue,
     CatalogueConflictError,

@@ -8,10 +8,10 @@ from conftest import PLANS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xladdin.appendix import header_field, parse_appendix
-from xladdin.errors import AppendixNotFoundError
+from xladdin.core.appendix import header_field, parse_appendix
+from xladdin.core.errors import AppendixNotFoundError
+from xladdin.core.layout import Level
 from xladdin.io.docx_io import RawDocument, RawRow, RawTable, read_docx
-from xladdin.layout import Level
 
 FIXTURE_KEYS = [
     "I",

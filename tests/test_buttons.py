@@ -18,10 +18,9 @@ import synthetic
 import xlremote
 from xlremote import actions, alerts, count, notes_added, open_book, payload_from_workbook
 
-from xladdin import buttons
-from xladdin.io.sheetxml import col_letter
-from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import (
+from xladdin.adapters import buttons
+from xladdin.commands.operations import read_data, recalc_workbook, validate_workbook
+from xladdin.core.layout import (
     CHECK_COLUMNS,
     SHEET_CHECKS,
     SHEET_SUMMARY,
@@ -30,10 +29,11 @@ from xladdin.layout import (
     SUMMARY_FIRST_DATA_ROW,
     TASK_COLUMNS,
 )
-from xladdin.operations import read_data, recalc_workbook, validate_workbook
-from xladdin.summary import summary_grid
-from xladdin.tracker import check, recalc
-from xladdin.workspace import Workspace, init_workspace
+from xladdin.core.summary import summary_grid
+from xladdin.core.tracker import check, recalc
+from xladdin.io.sheetxml import col_letter
+from xladdin.io.tracker_io import TrackerWorkbook
+from xladdin.io.workspace import Workspace, init_workspace
 
 xw_remote = xlremote.xw_remote
 TODAY = date(2026, 11, 21)
@@ -201,7 +201,7 @@ def test_action_count_does_not_grow_with_rows(tmp_path: Path, xw_remote: Any, bu
 def test_import_button_reads_the_plan_in_the_workbook_folder(
     workspace: Workspace, plan_docx: Path, xw_remote: Any
 ) -> None:
-    from xladdin.operations import merge_plan, read_plan
+    from xladdin.commands.operations import merge_plan, read_plan
 
     (workspace.root / plan_docx.name).write_bytes(plan_docx.read_bytes())
     payload = payload_from_workbook(workspace.workbook)

@@ -13,13 +13,13 @@ import xlremote
 from test_merge import fill
 from xlremote import actions, alerts, open_book, payload_from_workbook
 
-from xladdin import buttons
-from xladdin.form_ops import issue_forms
+from xladdin.adapters import buttons
+from xladdin.commands.forms import issue_forms
+from xladdin.commands.merge import merge_returns
+from xladdin.commands.operations import export_tasks, set_config
+from xladdin.core.layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
 from xladdin.io.sheetxml import col_letter
-from xladdin.layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
-from xladdin.merge_ops import merge_returns
-from xladdin.operations import export_tasks, set_config
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 xw_remote = xlremote.xw_remote
 NOW = datetime(2026, 11, 21, 9, 0)

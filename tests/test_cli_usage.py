@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xladdin.cli import main
+from xladdin.adapters.cli import main
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from xladdin.cli import main
-from xladdin.operations import EXPORT_FIELDS, export_tasks
-from xladdin.workspace import Workspace
+from xladdin.adapters.cli import main
+from xladdin.commands.operations import EXPORT_FIELDS, export_tasks
+from xladdin.io.workspace import Workspace
 
 
 def _by_key(tasks: list[dict[str, object]]) -> dict[str, dict[str, object]]:
@@ -43,9 +43,9 @@ def test_export_json_acceptance_examples(
         and t["II.1.1"]["parent"] == "II.1"
     )
     # "Văn Phòng Tỉnh ủy" (as printed) is the same agency as "Văn phòng Tỉnh ủy"
-    from xladdin.agencies import AgencyCatalogue
+    from xladdin.commands.operations import catalogue_from_frame
+    from xladdin.core.agencies import AgencyCatalogue
     from xladdin.io.tracker_io import TrackerWorkbook
-    from xladdin.operations import catalogue_from_frame
 
     catalogue: AgencyCatalogue = catalogue_from_frame(
         TrackerWorkbook.open(imported.workbook).read_agencies()
@@ -116,7 +116,7 @@ def test_not_a_docx(
 
 def test_help_is_vietnamese_and_script_installed() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "xladdin.cli", "--help"],
+        [sys.executable, "-m", "xladdin.adapters.cli", "--help"],
         capture_output=True,
         text=True,
         encoding="utf-8",

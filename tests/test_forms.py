@@ -17,10 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from xladdin.agencies import Agency, AgencyCatalogue
-from xladdin.errors import UsageError, WorkbookFormatError
-from xladdin.form_ops import FormsOutcome, issue_forms, resolve_period
-from xladdin.forms import (
+from xladdin.commands.forms import FormsOutcome, issue_forms, resolve_period
+from xladdin.commands.operations import read_data, set_config
+from xladdin.core.agencies import Agency, AgencyCatalogue
+from xladdin.core.errors import UsageError, WorkbookFormatError
+from xladdin.core.forms import (
     STATUS_MEANINGS,
     AgencyForm,
     agency_codes,
@@ -28,9 +29,7 @@ from xladdin.forms import (
     instructions,
     plan_forms,
 )
-from xladdin.io.form_io import form_bytes
-from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import (
+from xladdin.core.layout import (
     FORM_COLUMNS,
     FORM_COORD_COLUMNS,
     FORM_COORD_SHEET,
@@ -48,11 +47,12 @@ from xladdin.layout import (
     STATUSES,
     Level,
 )
-from xladdin.model import level_from_label
-from xladdin.operations import read_data, set_config
-from xladdin.period import parse_period
-from xladdin.signing import canonical, sign, verify
-from xladdin.workspace import Workspace
+from xladdin.core.model import level_from_label
+from xladdin.core.period import parse_period
+from xladdin.core.signing import canonical, sign, verify
+from xladdin.io.form_io import form_bytes
+from xladdin.io.tracker_io import TrackerWorkbook
+from xladdin.io.workspace import Workspace
 
 NOW = datetime(2026, 11, 21, 10, 0)
 COL = {c.field: i + 1 for i, c in enumerate(FORM_COLUMNS)}

@@ -4,13 +4,14 @@ import dataclasses
 from datetime import date, datetime
 from pathlib import Path
 
-from xladdin.agencies import AgencyCatalogue
-from xladdin.appendix import Appendix, parse_appendix
-from xladdin.importer import merge_appendix
+from xladdin.commands.operations import export_tasks, import_plan
+from xladdin.core.agencies import AgencyCatalogue
+from xladdin.core.appendix import Appendix, parse_appendix
+from xladdin.core.importer import merge_appendix
+from xladdin.core.layout import TASK_COLUMNS
 from xladdin.io.docx_io import read_docx
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.operations import export_tasks, import_plan
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 NOW = datetime(2026, 11, 21, 9, 0)
 
@@ -80,7 +81,10 @@ def test_same_plan_twice_same_keys_nothing_lost(imported: Workspace, plan_docx: 
                     updated_at=date(2026, 11, 2),
                 )
         book.write_table(
-            "Nhiệm vụ", __import__("xladdin.layout").layout.TASK_COLUMNS, tasks, key_field="key"
+            "Nhiệm vụ",
+            TASK_COLUMNS,
+            tasks,
+            key_field="key",
         )
     before = export_tasks(workbook=imported.workbook)
     outcome = import_plan(plan_docx, workbook=imported.workbook, now=NOW)
@@ -115,7 +119,7 @@ def test_other_layout_import_flags_unparsed_timeframe(workspace: Workspace) -> N
 
 
 def test_user_aliases_in_catalogue_sheet_are_used(workspace: Workspace, plan_docx: Path) -> None:
-    from xladdin.layout import AGENCY_COLUMNS, SHEET_AGENCIES
+    from xladdin.core.layout import AGENCY_COLUMNS, SHEET_AGENCIES
 
     with TrackerWorkbook.edit(workspace.workbook, None) as book:
         row = {

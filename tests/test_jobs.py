@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 import schedule
 
-from xladdin import jobs
-from xladdin.cli import main
-from xladdin.errors import WorkbookBusyError
+from xladdin.adapters import jobs
+from xladdin.adapters.cli import main
+from xladdin.adapters.job_specs import parse_time, parse_weekday, specs_from_config
+from xladdin.adapters.jobs import FakeClock, JobContext, Scheduler, run_once
+from xladdin.core.errors import WorkbookBusyError
 from xladdin.io import jobs_io
 from xladdin.io.files import sha256_file
-from xladdin.job_specs import parse_time, parse_weekday, specs_from_config
-from xladdin.jobs import FakeClock, JobContext, Scheduler, run_once
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 MONDAY = datetime(2026, 11, 16, 0, 0)  # 21/11/2026 is a Saturday
 CONFIG = {
@@ -350,7 +350,7 @@ def test_a_second_instance_is_refused(
 def test_once_from_the_command_line(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from xladdin import job_tasks
+    from xladdin.adapters import job_tasks
 
     assert main(["jobs", "--once", "--workbook", str(workspace.workbook)]) == 0
     out = capsys.readouterr().out
@@ -375,10 +375,10 @@ def test_once_from_the_command_line(
 def test_mailbox_hook_is_called_around_the_merge(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from xladdin import job_tasks
+    from xladdin.adapters import job_tasks
 
     calls: list[tuple[str, Any]] = []
-    fake = types.ModuleType("xladdin.mailbox")
+    fake = types.ModuleType("xladdin.commands.mailbox")
 
     def collect_mail(ws: Workspace, config: dict[str, str]) -> Any:
         calls.append(("collect", config["imap_host"]))
@@ -390,7 +390,7 @@ def test_mailbox_hook_is_called_around_the_merge(
 
     fake.collect_mail = collect_mail  # type: ignore[attr-defined]
     fake.finish_mail = finish_mail  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "xladdin.mailbox", fake)
+    monkeypatch.setitem(sys.modules, "xladdin.commands.mailbox", fake)
     ctx = JobContext(workspace, MONDAY, {"imap_host": "mail.example.vn"}, {})
     assert job_tasks.collect(ctx).startswith("hộp thư: không có thư mới; không có phiếu mới")
     assert calls == [("collect", "mail.example.vn"), ("finish", None)]
@@ -400,11 +400,11 @@ def test_mailbox_hook_is_called_around_the_merge(
 
     fake.collect_mail = not_yet  # type: ignore[attr-defined]
     assert job_tasks.collect(ctx).startswith("không có phiếu mới")
-    monkeypatch.setitem(sys.modules, "xladdin.mailbox", None)  # import fails
+    monkeypatch.setitem(sys.modules, "xladdin.commands.mailbox", None)  # import fails
     assert job_tasks.collect(ctx).startswith("không có phiếu mới")
     ctx.config = {"imap_host": ""}
     fake.collect_mail = collect_mail  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "xladdin.mailbox", fake)
+    monkeypatch.setitem(sys.modules, "xladdin.commands.mailbox", fake)
     calls.clear()
     job_tasks.collect(ctx)
     assert calls == []  # not configured: not called
@@ -416,8 +416,8 @@ def returned(imported: Workspace) -> tuple[Workspace, Path]:
     """An agency's filled return waiting in the inbox (old enough to be read at once)."""
     from test_merge import fill
 
-    from xladdin.form_ops import issue_forms
-    from xladdin.operations import set_config
+    from xladdin.commands.forms import issue_forms
+    from xladdin.commands.operations import set_config
 
     set_config({"period": "2026-11"}, workbook=imported.workbook)
     forms = issue_forms("2026-11", workbook=imported.workbook, now=datetime(2026, 11, 21, 9, 0))

@@ -17,12 +17,12 @@ import openpyxl
 import pytest
 from test_merge import fill
 
-from xladdin.form_ops import issue_forms
+from xladdin.commands.forms import issue_forms
+from xladdin.commands.operations import export_tasks, set_config
+from xladdin.core.layout import FORM_FIRST_ROW, FORM_SHEET
 from xladdin.io.files import sha256_file
 from xladdin.io.jobs_io import log_path
-from xladdin.layout import FORM_FIRST_ROW, FORM_SHEET
-from xladdin.operations import export_tasks, set_config
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 TIMEOUT = 20.0
 
@@ -57,7 +57,7 @@ def test_jobs_process_picks_up_a_dropped_return_and_stops_on_sigterm(
     os.utime(ready, (old, old))
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "xladdin.cli", "jobs", "--workbook", str(ws.workbook),
+        [sys.executable, "-m", "xladdin.adapters.cli", "jobs", "--workbook", str(ws.workbook),
          "--interval-seconds", "1"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -105,7 +105,15 @@ def test_jobs_process_picks_up_a_dropped_return_and_stops_on_sigterm(
     assert task["status"] == "Hoàn thành" and task["result"] == "Xong"
     # The instance lock went with the process: the next run starts.
     done = subprocess.run(
-        [sys.executable, "-m", "xladdin.cli", "jobs", "--once", "--workbook", str(ws.workbook)],
+        [
+            sys.executable,
+            "-m",
+            "xladdin.adapters.cli",
+            "jobs",
+            "--once",
+            "--workbook",
+            str(ws.workbook),
+        ],
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -13,13 +13,13 @@ import zipfile
 import pytest
 
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 WRITER = """
 import sys
 from pathlib import Path
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import SHEET_TASKS, TASK_COLUMNS
+from xladdin.core.layout import SHEET_TASKS, TASK_COLUMNS
 path = Path(sys.argv[1])
 n = 0
 print("ready", flush=True)

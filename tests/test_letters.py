@@ -39,13 +39,13 @@ from letterdata import (
     add_reports,
 )
 
-from xladdin.errors import UsageError
+from xladdin.commands.letters import LettersOutcome, make_letters
+from xladdin.commands.operations import import_plan, read_data
+from xladdin.core.errors import UsageError
+from xladdin.core.letterhead import clean_text, committee_body, date_text, percent, short_date
+from xladdin.core.letters import LetterKind, file_name, parse_kind
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.letter_ops import LettersOutcome, make_letters
-from xladdin.letterhead import clean_text, committee_body, date_text, percent, short_date
-from xladdin.letters import LetterKind, file_name, parse_kind
-from xladdin.operations import import_plan, read_data
-from xladdin.workspace import Workspace, init_workspace
+from xladdin.io.workspace import Workspace, init_workspace
 
 DATE_LINE = "Điện Biên, ngày 21 tháng 11 năm 2026"
 VPTU_REMINDERS = [
@@ -295,7 +295,7 @@ def _check_format(doc: Any, addressee: str) -> None:
 
 def test_every_name_comes_from_the_config(reported: Workspace, tmp_path: Path) -> None:
     """Another province, another office, no "K/T": nothing of Điện Biên is left."""
-    from xladdin.operations import set_config
+    from xladdin.commands.operations import set_config
 
     other = tmp_path / "other.xlsm"
     other.write_bytes(reported.workbook.read_bytes())

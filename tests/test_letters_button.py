@@ -18,13 +18,13 @@ from docxread import full_text, open_docx
 from letterdata import reported_source, workspace_with
 from xlremote import actions, alerts, open_book, payload_from_workbook
 
-from xladdin import buttons
+from xladdin.adapters import buttons
+from xladdin.commands.operations import read_data
+from xladdin.core.letters import LetterKind, build_letters
+from xladdin.core.tracker import recalc
 from xladdin.io import letters_io
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.letters import LetterKind, build_letters
-from xladdin.operations import read_data
-from xladdin.tracker import recalc
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 xw_remote = xlremote.xw_remote
 HAS_SOFFICE = shutil.which("soffice") is not None or shutil.which("libreoffice") is not None

@@ -22,8 +22,8 @@ import pytest
 from docxread import full_text, open_docx
 from letterdata import PROPOSAL_BREAK, PROPOSAL_JINJA, TODAY, reported_source, workspace_with
 
-from xladdin.letter_ops import LetterFile, make_letters
-from xladdin.letters import LetterKind
+from xladdin.commands.letters import LetterFile, make_letters
+from xladdin.core.letters import LetterKind
 
 ALLOWED_FAMILIES = ("TimesNewRoman", "TimesNewRomanPS", "TimesNewRomanPSMT", "LiberationSerif")
 

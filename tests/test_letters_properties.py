@@ -16,12 +16,12 @@ from docxread import full_text, open_docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from xladdin.core.layout import AGENCY_COLUMNS, CONFIG_COLUMNS, CONFIG_ITEMS, TASK_COLUMNS
+from xladdin.core.letterhead import clean_text
+from xladdin.core.letters import LetterKind, build_letters
+from xladdin.core.tracker import TrackerData, recalc
 from xladdin.io import letters_io
 from xladdin.io.tracker_io import records_frame
-from xladdin.layout import AGENCY_COLUMNS, CONFIG_COLUMNS, CONFIG_ITEMS, TASK_COLUMNS
-from xladdin.letterhead import clean_text
-from xladdin.letters import LetterKind, build_letters
-from xladdin.tracker import TrackerData, recalc
 
 TODAY = date(2026, 11, 21)
 

@@ -15,14 +15,14 @@ import pytest
 from docxread import full_text, open_docx
 from letterdata import TODAY, reported_source, workspace_with
 
-from xladdin.cli import main
-from xladdin.errors import OutputError, TemplateError
+from xladdin.adapters.cli import main
+from xladdin.commands.letters import make_letters
+from xladdin.core.errors import OutputError, TemplateError
+from xladdin.core.layout import SHEET_TASKS, TASK_COLUMNS
+from xladdin.core.letters import TEMPLATES, LetterKind
 from xladdin.io import letters_io
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import SHEET_TASKS, TASK_COLUMNS
-from xladdin.letter_ops import make_letters
-from xladdin.letters import TEMPLATES, LetterKind
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

@@ -30,14 +30,14 @@ from conftest import corpus_generator
 from imapclient import IMAPClient
 from imapserver import ImapServer, dovecot_binary, running_dovecot
 
+from xladdin.commands.mailbox import MailDisposition, MailOutcome, collect_mail, finish_mail
+from xladdin.commands.merge import MergeOutcome, merge_returns
+from xladdin.commands.operations import export_tasks, set_config
+from xladdin.core.layout import LOG_COLUMNS, SHEET_LOG
+from xladdin.core.merge import ACTION_RECEIVED
 from xladdin.io.mail_state import STATE_NAME
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import LOG_COLUMNS, SHEET_LOG
-from xladdin.mailbox import MailDisposition, MailOutcome, collect_mail, finish_mail
-from xladdin.merge import ACTION_RECEIVED
-from xladdin.merge_ops import MergeOutcome, merge_returns
-from xladdin.operations import export_tasks, set_config
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "returns"
@@ -309,7 +309,7 @@ def test_restart_in_a_new_process(ws: Workspace, server: ImapServer) -> None:
     script = (
         "import sys; sys.path.insert(0, sys.argv[2]); from datetime import datetime, date;"
         "from pathlib import Path; from test_mailbox import run_once;"
-        "from xladdin.workspace import find_workspace;"
+        "from xladdin.io.workspace import find_workspace;"
         "mail, merged, done = run_once(find_workspace(Path(sys.argv[1])));"
         "print(len(mail.items), len(mail.skipped), len(merged.results), len(done))"
     )
@@ -328,8 +328,8 @@ def test_theodoi_jobs_once_twice(
     ws: Workspace, corpus_ws: Workspace, server: ImapServer, tmp_path: Path
 ) -> None:
     """The scheduled job itself (``theodoi jobs --once``, real clock), run twice."""
-    pytest.importorskip("xladdin.jobs")
-    from xladdin.cli import main
+    pytest.importorskip("xladdin.adapters.jobs")
+    from xladdin.adapters.cli import main
 
     deliver_all(server)
     # Collect every second instead of every 10 minutes, so that the second run collects too.
@@ -374,9 +374,9 @@ def test_zip_and_outlook_msg_in_one_message(ws: Workspace, server: ImapServer) -
 def test_too_large_message_is_rejected_unread(
     ws: Workspace, server: ImapServer, monkeypatch: Any
 ) -> None:
-    import xladdin.mailbox
+    import xladdin.commands.mailbox
 
-    monkeypatch.setattr(xladdin.mailbox, "MAX_FILE", 4000)  # instead of 20 MB
+    monkeypatch.setattr(xladdin.commands.mailbox, "MAX_FILE", 4000)  # instead of 20 MB
     server.deliver(MESSAGES["good"])
     snapshot = sha(ws.workbook)
     mail, merged, (done,) = run_once(ws)

@@ -15,7 +15,9 @@ from imapserver import PASSWORD, ImapServer, dovecot_binary, running_dovecot
 from keyring.backends import fail
 from keyring.credentials import SimpleCredential
 
-from xladdin.errors import MailboxError, TheoDoiError
+from xladdin.commands.mailbox import MailOutcome, collect_mail, finish_mail, mailbox_enabled
+from xladdin.core.errors import MailboxError, TheoDoiError
+from xladdin.core.layout import CONFIG_ITEMS
 from xladdin.io.imap_io import (
     ENV_CAFILE,
     KEYRING_SERVICE,
@@ -24,9 +26,7 @@ from xladdin.io.imap_io import (
     credentials,
     open_mailbox,
 )
-from xladdin.layout import CONFIG_ITEMS
-from xladdin.mailbox import MailOutcome, collect_mail, finish_mail, mailbox_enabled
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 needs_dovecot = pytest.mark.skipif(
     dovecot_binary() is None,

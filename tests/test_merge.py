@@ -11,19 +11,19 @@ from typing import Any
 import openpyxl
 import pytest
 
-from xladdin.form_ops import issue_forms
-from xladdin.io.form_io import restamp
-from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import (
+from xladdin.commands.forms import issue_forms
+from xladdin.commands.merge import merge_returns
+from xladdin.commands.operations import export_tasks, set_config
+from xladdin.core.layout import (
     FORM_COLUMNS,
     FORM_FIRST_ROW,
     FORM_SHEET,
     LOG_COLUMNS,
     SHEET_LOG,
 )
-from xladdin.merge_ops import merge_returns
-from xladdin.operations import export_tasks, set_config
-from xladdin.workspace import Workspace
+from xladdin.io.form_io import restamp
+from xladdin.io.tracker_io import TrackerWorkbook
+from xladdin.io.workspace import Workspace
 
 NOW = datetime(2026, 11, 21, 9, 0)
 TODAY = date(2026, 11, 21)

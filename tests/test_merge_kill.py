@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from conftest import corpus_generator
 
+from xladdin.commands.merge import merge_returns
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.merge_ops import merge_returns
 
 CORPUS = Path(__file__).resolve().parent / "data" / "returns"
 # Accepted returns of three agencies (one in a .zip, one in an e-mail) and a refused one.
@@ -44,10 +44,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import python_calamine  # imported before "ready", so the delay is spent merging
-import xladdin.normalize
+import xladdin.core.normalize
 import xladdin.validators
 from xladdin.io import files
-from xladdin.merge_ops import merge_returns
+from xladdin.commands.merge import merge_returns
 
 backup = files.backup
 

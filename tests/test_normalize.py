@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xladdin.layout import STATUSES
-from xladdin.legacy_vn import detect_legacy, from_tcvn3, from_vni, is_vietnamese_word
-from xladdin.normalize import (
+from xladdin.core.layout import STATUSES
+from xladdin.core.legacy_vn import detect_legacy, from_tcvn3, from_vni, is_vietnamese_word
+from xladdin.core.normalize import (
     STATUS_SYNONYMS,
     normalize_text,
     parse_date,

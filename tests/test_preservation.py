@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 from richbook import assert_preserved, enrich
 
+from xladdin.commands.operations import import_plan, set_config
+from xladdin.core.layout import SHEET_AGENCIES, SHEET_CONFIG, SHEET_LOG, SHEET_TASKS
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import SHEET_AGENCIES, SHEET_CONFIG, SHEET_LOG, SHEET_TASKS
-from xladdin.operations import import_plan, set_config
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 WRITTEN = [SHEET_TASKS, SHEET_AGENCIES, SHEET_LOG, SHEET_CONFIG]
 NOW = datetime(2026, 11, 21, 9, 0)

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from xladdin.agencies import Agency, AgencyCatalogue
-from xladdin.cli import main
-from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import (
+from xladdin.adapters.cli import main
+from xladdin.commands.operations import recalc_workbook, set_config
+from xladdin.core.agencies import Agency, AgencyCatalogue
+from xladdin.core.layout import (
     AGENCY_COLUMNS,
     DUE_DONE_LATE,
     DUE_DONE_ON_TIME,
@@ -41,10 +41,10 @@ from xladdin.layout import (
     TASK_COLUMNS,
     SummaryBlock,
 )
-from xladdin.operations import recalc_workbook, set_config
-from xladdin.period import parse_period
-from xladdin.recalc import NO_LEAD, Recalc, recalculate
-from xladdin.workspace import Workspace
+from xladdin.core.period import parse_period
+from xladdin.core.recalc import NO_LEAD, Recalc, recalculate
+from xladdin.io.tracker_io import TrackerWorkbook
+from xladdin.io.workspace import Workspace
 
 TODAY = date(2026, 11, 21)
 PERIOD = parse_period("2026-11")

@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xladdin.agencies import Agency, AgencyCatalogue
-from xladdin.layout import (
+from xladdin.core.agencies import Agency, AgencyCatalogue
+from xladdin.core.layout import (
     DUE_DONE_LATE,
     DUE_DONE_ON_TIME,
     DUE_OVERDUE,
@@ -19,9 +19,9 @@ from xladdin.layout import (
     STATUS_DONE_LATE,
     STATUSES,
 )
-from xladdin.period import parse_period
-from xladdin.recalc import Figures, Recalc, _leaf, _tree_progress, due_state, recalculate
-from xladdin.timeframe import KIND_LABELS, DeadlineKind
+from xladdin.core.period import parse_period
+from xladdin.core.recalc import Figures, Recalc, _leaf, _tree_progress, due_state, recalculate
+from xladdin.core.timeframe import KIND_LABELS, DeadlineKind
 
 TODAY = date(2026, 11, 21)
 PERIOD = parse_period("2026-11")

@@ -19,12 +19,12 @@ import openpyxl
 import pytest
 from conftest import corpus_generator
 
+from xladdin.commands.merge import merge_returns
+from xladdin.commands.operations import export_tasks
+from xladdin.core.layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_SHEET, LOG_COLUMNS, SHEET_LOG
+from xladdin.core.merge import ACTION_CHANGED, ACTION_RECEIVED, HEADERS
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_SHEET, LOG_COLUMNS, SHEET_LOG
-from xladdin.merge import ACTION_CHANGED, ACTION_RECEIVED, HEADERS
-from xladdin.merge_ops import merge_returns
-from xladdin.operations import export_tasks
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 CORPUS = Path(__file__).resolve().parent / "data" / "returns"
 NOW = datetime(2026, 11, 27, 9, 0)

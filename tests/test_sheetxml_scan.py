@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from xladdin.core.layout import SHEET_LOG, SHEET_TASKS
 from xladdin.io.sheetxml import column_styles, last_row_number, read_state
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import SHEET_LOG, SHEET_TASKS
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 

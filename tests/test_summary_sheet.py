@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import python_calamine
 
+from xladdin.commands.operations import recalc_workbook
+from xladdin.core.layout import SHEET_SUMMARY, SUMMARY_CHART_TITLE
 from xladdin.io.chartxml import first_chart_part
+from xladdin.io.workspace import Workspace
 from xladdin.io.xlsxpkg import XlsxPackage, parse_xml
-from xladdin.layout import SHEET_SUMMARY, SUMMARY_CHART_TITLE
-from xladdin.operations import recalc_workbook
-from xladdin.workspace import Workspace
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 TODAY = date(2026, 11, 21)

@@ -13,11 +13,7 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from xladdin.build import WORKBOOK_PATH
-from xladdin.io.chartxml import NS_A, NS_CHART, NS_XDR, first_chart_part
-from xladdin.io.sheetxml import col_index, col_letter
-from xladdin.io.xlsxpkg import NS_MAIN, NS_REL, XlsxPackage, parse_xml
-from xladdin.layout import (
+from xladdin.core.layout import (
     DUE_DONE_LATE,
     DUE_DONE_ON_TIME,
     DUE_OVERDUE,
@@ -37,6 +33,10 @@ from xladdin.layout import (
     SUMMARY_TITLE_ROW,
     TASK_COLOURS,
 )
+from xladdin.io.chartxml import NS_A, NS_CHART, NS_XDR, first_chart_part
+from xladdin.io.sheetxml import col_index, col_letter
+from xladdin.io.xlsxpkg import NS_MAIN, NS_REL, XlsxPackage, parse_xml
+from xladdin.workbook_build.build import WORKBOOK_PATH
 
 M = f"{{{NS_MAIN}}}"
 C = f"{{{NS_CHART}}}"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xladdin.timeframe import (
+from xladdin.core.timeframe import (
     KIND_LABELS,
     DeadlineKind,
     Timeframe,

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xladdin.errors import WorkbookBusyError, WorkbookFormatError
+from xladdin.core.errors import WorkbookBusyError, WorkbookFormatError
+from xladdin.core.layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
-from xladdin.workspace import Workspace, template_workbook
+from xladdin.io.workspace import Workspace, template_workbook
 
 
 def _task(key: str, **kw: object) -> dict[str, object]:

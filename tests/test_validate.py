@@ -3,7 +3,7 @@
 The faulty tracker is the imported sample plan (clean, checked first) with one fault
 per row, written back through :meth:`TrackerWorkbook.write_table` like every other
 writer does. The same findings must come from the pure call
-(:func:`xladdin.tracker.check`), the file operation (``validate_workbook``, which lists
+(:func:`xladdin.core.tracker.check`), the file operation (``validate_workbook``, which lists
 them in "Kiểm tra") and the CLI (exit code 1).
 """
 
@@ -21,9 +21,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from xladdin.cli import main
-from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.layout import (
+from xladdin.adapters.cli import main
+from xladdin.commands.operations import read_data, validate_workbook
+from xladdin.core.layout import (
     AGENCY_COLUMNS,
     CHECK_COLUMNS,
     CONFIG_COLUMNS,
@@ -34,11 +34,11 @@ from xladdin.layout import (
     TASK_COLUMNS,
     Column,
 )
-from xladdin.operations import read_data, validate_workbook
-from xladdin.tracker import check
+from xladdin.core.tracker import check
+from xladdin.io.tracker_io import TrackerWorkbook
+from xladdin.io.workspace import Workspace
 from xladdin.validators import Finding, validate_return_rows
 from xladdin.validators.tasks import TRACKING_RULES, TaskSchema, TrackingSchema
-from xladdin.workspace import Workspace
 
 TODAY = date(2026, 11, 21)
 STATUS_LIST = "Chưa triển khai, Đang triển khai, Hoàn thành, Hoàn thành quá hạn, Tạm dừng"
@@ -633,8 +633,8 @@ ORDER_SCRIPT = """
 import json, sys
 from datetime import date
 import pandas as pd
-from xladdin.agencies import AgencyCatalogue
-from xladdin.layout import TASK_COLUMNS, Column
+from xladdin.core.agencies import AgencyCatalogue
+from xladdin.core.layout import TASK_COLUMNS, Column
 from xladdin.validators import validate_return_rows, validate_tasks
 
 def frame(values):

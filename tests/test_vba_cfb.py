@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xladdin.vba.cfb import read_cfb, write_cfb
+from xladdin.workbook_build.vba.cfb import read_cfb, write_cfb
 
 NOSTREAM = 0xFFFFFFFF
 

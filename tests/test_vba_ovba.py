@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xladdin.vba import compress, decompress
+from xladdin.workbook_build.vba import compress, decompress
 
 # MS-OVBA 3.2.1 (no compression) and 3.2.2 (normal compression), bytes as printed in the spec.
 SPEC_VECTORS = [

@@ -11,7 +11,7 @@ import xlwings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xladdin.vba import (
+from xladdin.workbook_build.vba import (
     VbaModule,
     build_vba_project,
     decompress,
@@ -19,8 +19,8 @@ from xladdin.vba import (
     parse_bas,
     read_vba_modules,
 )
-from xladdin.vba.dirstream import parse_dir_stream
-from xladdin.vba.project import encrypt_project_value
+from xladdin.workbook_build.vba.dirstream import parse_dir_stream
+from xladdin.workbook_build.vba.project import encrypt_project_value
 
 XLWINGS_DIR = Path(xlwings.__file__).parent
 SAMPLE_XLSM = XLWINGS_DIR / "quickstart_standalone.xlsm"
@@ -29,7 +29,7 @@ RIBBON_SOURCE = (
     "Option Explicit\n"
     "\n"
     "Sub BtnImport(control As IRibbonControl)\n"
-    '    RunPython "import xladdin.buttons as b; b.import_appendix()"\n'
+    '    RunPython "import xladdin.adapters.buttons as b; b.import_appendix()"\n'
     "End Sub\n"
 )
 

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 import xlwings
 
-from xladdin.vba import (
+from xladdin.workbook_build.vba import (
     VbaModule,
     build_vba_project,
     document_module,
@@ -31,7 +31,7 @@ RIBBON = (
     'Attribute VB_Name = "Ribbon"\n'
     "Option Explicit\n\n"
     "Sub BtnImport(control As IRibbonControl)\n"
-    '    RunPython "import xladdin.buttons as b; b.import_appendix()"\n'
+    '    RunPython "import xladdin.adapters.buttons as b; b.import_appendix()"\n'
     "End Sub\n"
 )
 COUNTER_CLS = (
@@ -84,7 +84,7 @@ def test_olevba_lists_every_module_and_sub(xlsm: Path) -> None:
     for module, subs in sub_names(modules()).items():
         for sub in subs:
             assert f"Sub {sub}" in out, (module, sub)
-    assert 'RunPython "import xladdin.buttons as b; b.import_appendix()"' in out
+    assert 'RunPython "import xladdin.adapters.buttons as b; b.import_appendix()"' in out
     log = result.stdout + result.stderr
     assert "Traceback" not in log
     assert not re.search(r"^ERROR ", log, re.MULTILINE), log
@@ -172,4 +172,6 @@ def test_libreoffice_imports_the_modules(xlsm: Path, tmp_path: Path) -> None:
             for sub in sub_names([m])[m.name]:
                 assert f"Sub {sub}" in xml, (m.name, sub)
         ribbon = z.read(f"Basic/{PROJECT}/Ribbon.xml").decode("utf-8")
-    assert "RunPython &quot;import xladdin.buttons as b; b.import_appendix()&quot;" in ribbon
+    assert (
+        "RunPython &quot;import xladdin.adapters.buttons as b; b.import_appendix()&quot;" in ribbon
+    )

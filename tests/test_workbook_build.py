@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from xladdin.build import SRC_DIR, WORKBOOK_PATH, build_workbook
-from xladdin.vba import read_vba_modules
+from xladdin.workbook_build.build import SRC_DIR, WORKBOOK_PATH, build_workbook
+from xladdin.workbook_build.vba import read_vba_modules
 
 
 def test_committed_workbook_equals_fresh_build() -> None:
@@ -36,11 +36,11 @@ def test_every_ribbon_action_has_a_callback_and_a_python_target() -> None:
     with zipfile.ZipFile(WORKBOOK_PATH) as zf:
         modules = read_vba_modules(zf.read("xl/vbaProject.bin"))
     source = modules["Ribbon"]
-    buttons = importlib.import_module("xladdin.buttons")
+    buttons = importlib.import_module("xladdin.adapters.buttons")
     for action in actions:
         m = re.search(rf"Sub {action}\(control As IRibbonControl\)\r\n(.*?)End Sub", source, re.S)
         assert m, f"no ribbon callback for {action}"
-        call = re.search(r'RunPython "import xladdin\.buttons as b; b\.(\w+)\(\)"', m.group(1))
+        call = re.search(r'RunPython "import xladdin\.adapters\.buttons as b; b\.(\w+)\(\)"', m.group(1))
         assert call, f"{action} does not RunPython a button"
         assert inspect.isfunction(getattr(buttons, call.group(1)))
 

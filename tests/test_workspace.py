@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from xladdin.errors import WorkspaceError
+from xladdin.core.errors import WorkspaceError
 from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.workspace import find_workspace, init_workspace
+from xladdin.io.workspace import find_workspace, init_workspace
 
 
 def test_init_creates_everything(tmp_path: Path) -> None:

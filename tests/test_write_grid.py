@@ -15,11 +15,7 @@ import pytest
 import python_calamine
 from richbook import assert_preserved, enrich
 
-from xladdin.io.chartxml import ChartSeries, range_ref, update_chart_xml
-from xladdin.io.gridxml import grid_sheet_xml
-from xladdin.io.tracker_io import TrackerWorkbook
-from xladdin.io.xlsxpkg import XlsxPackage, parse_xml
-from xladdin.layout import (
+from xladdin.core.layout import (
     SHEET_AGENCIES,
     SHEET_CHECKS,
     SHEET_LOG,
@@ -28,7 +24,11 @@ from xladdin.layout import (
     SUMMARY_CHART_TITLE,
     TASK_COLUMNS,
 )
-from xladdin.workspace import Workspace
+from xladdin.io.chartxml import ChartSeries, range_ref, update_chart_xml
+from xladdin.io.gridxml import grid_sheet_xml
+from xladdin.io.tracker_io import TrackerWorkbook
+from xladdin.io.workspace import Workspace
+from xladdin.io.xlsxpkg import XlsxPackage, parse_xml
 
 CHART = "xl/charts/chart1.xml"
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"

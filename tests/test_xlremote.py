@@ -24,7 +24,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from xlremote import actions, alerts, count, notes_added, open_book, payload_from_workbook
 
-from xladdin.workspace import Workspace
+from xladdin.io.workspace import Workspace
 
 xw_remote = xlremote.xw_remote  # the harness' fixture, used by name below
 

@@ -10,8 +10,8 @@ from datetime import date
 
 import pandas as pd
 
-from ..agencies import AgencyCatalogue
-from ..layout import (
+from ..core.agencies import AgencyCatalogue
+from ..core.layout import (
     AGENCY_COLUMNS,
     CONFIG_COLUMNS,
     SHEET_AGENCIES,

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from ..layout import Column
+from ..core.layout import Column
 
 
 @dataclass(frozen=True)

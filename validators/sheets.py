@@ -10,10 +10,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from ..agencies import normalize_key
-from ..errors import UsageError
-from ..model import fold, nfc, yes_no
-from ..period import parse_period
+from ..core.agencies import normalize_key
+from ..core.errors import UsageError
+from ..core.model import fold, nfc, yes_no
+from ..core.period import parse_period
 from .findings import Rule, show_value
 
 # Pragmatic address check: one @, a dot in the domain, no spaces; several separated by ";".

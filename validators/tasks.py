@@ -17,8 +17,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from ..agencies import AgencyCatalogue
-from ..layout import (
+from ..core.agencies import AgencyCatalogue
+from ..core.layout import (
     COMPLETED_STATUSES,
     LEVEL_LABELS,
     STATUS_DONE,
@@ -28,8 +28,8 @@ from ..layout import (
     STATUSES,
     Level,
 )
-from ..model import level_from_label, nfc
-from ..timeframe import FIXED_DEADLINE_KINDS, KIND_LABELS, kind_from_label
+from ..core.model import level_from_label, nfc
+from ..core.timeframe import FIXED_DEADLINE_KINDS, KIND_LABELS, kind_from_label
 from .findings import Rule, show_value
 
 COMPLETED = list(COMPLETED_STATUSES)  # pandas isin wants a list

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from ..errors import WorkbookFormatError
+from ..core.errors import WorkbookFormatError
 from .sheetxml import clean_text, col_letter
 from .xlsxpkg import NS_MAIN, NS_REL, XlsxPackage, parse_xml
 

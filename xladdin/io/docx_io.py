@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import InputFileError
+from ..core.errors import InputFileError
 from .xlsxpkg import MAX_UNCOMPRESSED, safe_parser
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

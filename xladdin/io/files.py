@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import WorkbookBusyError
+from ..core.errors import WorkbookBusyError
 
 KEEP_BACKUPS = 200
 

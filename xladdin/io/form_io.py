@@ -31,17 +31,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..forms import (
+from ..core.forms import (
     AgencyForm,
     FormTask,
     coord_header_lines,
     header_lines,
     instructions,
 )
-from ..forms import (
+from ..core.forms import (
     Cell as CellRef,
 )
-from ..layout import (
+from ..core.layout import (
     FORM_COLUMNS,
     FORM_COORD_COLUMNS,
     FORM_COORD_SHEET,
@@ -55,7 +55,7 @@ from ..layout import (
     STATUSES,
     Column,
 )
-from ..model import as_date
+from ..core.model import as_date
 from . import files
 
 CREATOR = "TheoDoiNhiemVu"

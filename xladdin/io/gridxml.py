@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from ..errors import WorkbookFormatError
+from ..core.errors import WorkbookFormatError
 from .sheetxml import (
     cell_xml,
     col_index,

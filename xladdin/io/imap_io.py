@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
 
-from ..errors import MailboxError
-from ..model import nfc, yes_no
+from ..core.errors import MailboxError
+from ..core.model import nfc, yes_no
 
 ENV_USER = "THEODOI_IMAP_USER"
 ENV_PASSWORD = "THEODOI_IMAP_PASSWORD"

@@ -14,7 +14,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
-from ..errors import WorkbookBusyError
+from ..core.errors import WorkbookBusyError
 from . import files
 from .return_io import CONTAINER_SUFFIXES, WORKBOOK_SUFFIXES
 

@@ -27,10 +27,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError, TemplateError, ToolMissingError
-from ..letters import Chart, decimal
-from ..workspace import bundled
+from ..core.errors import OutputError, TemplateError, ToolMissingError
+from ..core.letters import Chart, decimal
 from . import files
+from .workspace import bundled
 
 TEMPLATE_PACKAGE = "xladdin._templates"
 OVERRIDE_FOLDER = "templates"  # <workspace>/templates/<name>.docx replaces the bundled one

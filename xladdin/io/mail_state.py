@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ..errors import WorkbookBusyError, WorkspaceError
+from ..core.errors import WorkbookBusyError, WorkspaceError
 from . import files
 
 STATE_NAME = ".theodoi-mail.json"

@@ -21,8 +21,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputFileError
-from ..layout import (
+from ..core.errors import InputFileError
+from ..core.layout import (
     FORM_FIRST_ROW,
     FORM_HEADER_ROW,
     FORM_META_SHEET,

@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from ..errors import WorkbookFormatError
+from ..core.errors import WorkbookFormatError
 from .xlsxpkg import NS_MAIN, XlsxPackage, parse_xml
 
 _C = f"{{{NS_MAIN}}}c"

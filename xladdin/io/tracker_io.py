@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputFileError, WorkbookFormatError
-from ..layout import (
+from ..core.errors import InputFileError, WorkbookFormatError
+from ..core.layout import (
     AGENCY_COLUMNS,
     CONFIG_COLUMNS,
     CONFIG_ITEMS,
@@ -28,7 +28,7 @@ from ..layout import (
     TASK_COLUMNS,
     Column,
 )
-from ..model import fold
+from ..core.model import fold
 from . import files
 from .chartxml import ChartSeries, update_first_chart
 from .gridxml import MAX_ROW, grid_sheet_xml

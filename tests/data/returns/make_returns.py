@@ -50,9 +50,10 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import openpyxl  # noqa: E402
 from openpyxl.workbook.workbook import Workbook  # noqa: E402
 
-from xladdin.form_ops import issue_forms  # noqa: E402
-from xladdin.forms import form_file_name  # noqa: E402
-from xladdin.layout import (  # noqa: E402
+from xladdin.commands.forms import issue_forms  # noqa: E402
+from xladdin.commands.operations import import_plan, set_config  # noqa: E402
+from xladdin.core.forms import form_file_name  # noqa: E402
+from xladdin.core.layout import (  # noqa: E402
     FORM_COLUMNS,
     FORM_FIRST_ROW,
     FORM_META_KEYS,
@@ -60,9 +61,8 @@ from xladdin.layout import (  # noqa: E402
     FORM_REPORT_DATE_CELL,
     FORM_SHEET,
 )
-from xladdin.legacy_vn import to_tcvn3, to_vni  # noqa: E402
-from xladdin.operations import import_plan, set_config  # noqa: E402
-from xladdin.workspace import Workspace, init_workspace  # noqa: E402
+from xladdin.core.legacy_vn import to_tcvn3, to_vni  # noqa: E402
+from xladdin.io.workspace import Workspace, init_workspace  # noqa: E402
 
 SAMPLE_PLAN = ROOT / "examples" / "KeHoach_DienBien_2026.docx"
 # The corpus is signed with this secret; a real workspace gets a random one from `theodoi init`.
@@ -948,7 +948,7 @@ def encrypted(data: bytes, password: str) -> bytes:
 
 def legacy_xls() -> bytes:
     """An Excel 97-2003 workbook: a compound file whose Workbook stream starts with BOF/EOF."""
-    from xladdin.vba.cfb import write_cfb
+    from xladdin.workbook_build.vba.cfb import write_cfb
 
     bof = bytes.fromhex("0908 1000 0006 0500 bb0d cc07 0000 0000 0600 0000".replace(" ", ""))
     eof = bytes.fromhex("0a000000")

@@ -12,16 +12,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from .agencies import Agency
-from .errors import UsageError
-from .forms import plan_forms
-from .io.form_io import write_form
-from .io.tracker_io import TrackerWorkbook
-from .layout import SHEET_CONFIG
+from ..core.agencies import Agency
+from ..core.errors import UsageError
+from ..core.forms import plan_forms
+from ..core.layout import SHEET_CONFIG
+from ..core.period import Period, current_period, parse_period
+from ..core.tracker import TrackerData
+from ..io.form_io import write_form
+from ..io.tracker_io import TrackerWorkbook
+from ..io.workspace import Workspace, find_workspace
 from .operations import read_data
-from .period import Period, current_period, parse_period
-from .tracker import TrackerData
-from .workspace import Workspace, find_workspace
 
 
 class IssuedForm(NamedTuple):
@@ -112,9 +112,9 @@ def write_forms_and_letters(
     pdf: bool = False,
 ) -> tuple[FormsOutcome, list[Path]]:
     """Forms plus each agency's cover letter (công văn đề nghị báo cáo), same period."""
-    from .io.letters_io import require_soffice
-    from .letter_ops import write_letters
-    from .letters import LetterKind
+    from ..core.letters import LetterKind
+    from ..io.letters_io import require_soffice
+    from .letters import write_letters
 
     soffice = require_soffice() if pdf else None
     outcome = write_forms(data, ws, period, now=now)

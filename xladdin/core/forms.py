@@ -3,7 +3,7 @@
 An agency of the catalogue gets a form when it leads or coordinates at least one leaf task
 (level "Nhiệm vụ"). Lead tasks are the rows it reports on; coordination tasks are listed for
 information only. :mod:`xladdin.io.form_io` lays a :class:`AgencyForm` out as an .xlsx and
-:mod:`xladdin.form_ops` ties the two to the workspace.
+:mod:`xladdin.commands.forms` ties the two to the workspace.
 """
 
 from __future__ import annotations

@@ -34,8 +34,9 @@ from email.message import EmailMessage, Message
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .io import files
-from .io.imap_io import (
+from ..core.model import nfc
+from ..io import files
+from ..io.imap_io import (
     Credentials,
     MailSettings,
     credentials,
@@ -45,7 +46,7 @@ from .io.imap_io import (
     open_mailbox,
     select,
 )
-from .io.mail_state import (
+from ..io.mail_state import (
     COLLECTED,
     PROCESSED,
     REJECTED,
@@ -54,15 +55,14 @@ from .io.mail_state import (
     MailState,
     locked_state,
 )
-from .io.return_io import MAX_FILE, WORKBOOK_SUFFIXES
-from .model import nfc
-from .workspace import Workspace
+from ..io.return_io import MAX_FILE, WORKBOOK_SUFFIXES
+from ..io.workspace import Workspace
 
 if TYPE_CHECKING:
     from imapclient import IMAPClient
 
-    from .merge import ReturnResult
-    from .merge_ops import MergeOutcome
+    from ..core.merge import ReturnResult
+    from .merge import MergeOutcome
 
 MESSAGE_SUFFIXES = (".eml", ".msg")
 RETURN_SUFFIXES = (*WORKBOOK_SUFFIXES, ".zip", *MESSAGE_SUFFIXES)
@@ -415,7 +415,7 @@ _STATUS_TEXT = {"stale": "phiếu cũ hơn phiếu đã tổng hợp", "refused"
 def _decide_from_archive(item: MailItem, archive: Path) -> MailDisposition:
     """An earlier run merged the files but stopped before moving the message: the merge filed
     refused files under ``archive/tu-choi/`` and the others under ``archive/``."""
-    from .merge_ops import REFUSED_DIR
+    from .merge import REFUSED_DIR
 
     refused = archive / REFUSED_DIR
     found_ok = found_bad = False

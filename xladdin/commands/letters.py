@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .io import letters_io
-from .io.tracker_io import TrackerWorkbook
-from .letters import KIND_LABELS, LetterKind, build_letters, parse_kind
+from ..core.letters import KIND_LABELS, LetterKind, build_letters, parse_kind
+from ..core.period import Period
+from ..core.tracker import TrackerData, recalc
+from ..io import letters_io
+from ..io.tracker_io import TrackerWorkbook
+from ..io.workspace import Workspace, find_workspace
 from .operations import read_data
-from .period import Period
-from .tracker import TrackerData, recalc
-from .workspace import Workspace, find_workspace
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from .buttons import _read_data, append_records, sheet_rows, workspace_of, write
 
 
 def forms_action(book: Any, now: datetime | None = None) -> str:
-    from .form_ops import write_forms_and_letters
+    from ..commands.forms import write_forms_and_letters
 
     ws = workspace_of(book)
     data, _rows = _read_data(book)
@@ -34,11 +34,11 @@ def forms_action(book: Any, now: datetime | None = None) -> str:
 
 
 def merge_action(book: Any, today: date | None = None, now: datetime | None = None) -> str:
-    from .io import files
-    from .io.tracker_io import table_from_rows
-    from .layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
-    from .merge_ops import finish, plan_merge, read_returns
-    from .tracker import period_of
+    from ..commands.merge import finish, plan_merge, read_returns
+    from ..core.layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
+    from ..core.tracker import period_of
+    from ..io import files
+    from ..io.tracker_io import table_from_rows
 
     ws = workspace_of(book)
     now = now or datetime.now().replace(microsecond=0)

@@ -2,7 +2,7 @@
 
 :class:`TrackerData` is what one bulk read of the "Nhiệm vụ", "Cơ quan" and "Cấu hình"
 sheets gives, whether from the file (:mod:`xladdin.io.tracker_io`) or from the open
-workbook (:mod:`xladdin.buttons`). :func:`check` and :func:`recalc` are pure.
+workbook (:mod:`xladdin.adapters.buttons`). :func:`check` and :func:`recalc` are pure.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any
 
 import pandas as pd
 
+from ..io.tracker_io import config_values, records_frame, table_from_rows
+from ..validators import Finding, validate_tracker
 from .agencies import AgencyCatalogue, CatalogueConflictError, agencies_from_records
-from .io.tracker_io import config_values, records_frame, table_from_rows
 from .layout import (
     AGENCY_COLUMNS,
     CONFIG_COLUMNS,
@@ -26,7 +27,6 @@ from .layout import (
 )
 from .period import Period, current_period
 from .recalc import Recalc, recalculate
-from .validators import Finding, validate_tracker
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The "Tổng hợp" sheet as cells: the same grid for the headless writer and the ribbon button.
 
-The sheet has fixed blocks side by side (see :mod:`xladdin.layout`), each growing
+The sheet has fixed blocks side by side (see :mod:`xladdin.core.layout`), each growing
 downwards from row 5, so a block's length never moves another block, and the chart
 only needs the number of agencies.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .io.sheetxml import col_letter
+from ..io.sheetxml import col_letter
 from .layout import (
     PLAN_FIGURES,
     SHEET_SUMMARY,

@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..io.docx_io import RawDocument, RawRow, RawTable
 from .errors import AppendixNotFoundError
-from .io.docx_io import RawDocument, RawRow, RawTable
 from .layout import Level
 from .model import fold
 

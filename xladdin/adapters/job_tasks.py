@@ -1,6 +1,6 @@
-"""What each scheduled job does, on files. :mod:`xladdin.jobs` decides when.
+"""What each scheduled job does, on files. :mod:`xladdin.adapters.jobs` decides when.
 
-- collect: mailbox (when "imap_host" is set and :mod:`xladdin.mailbox` is installed), the
+- collect: mailbox (when "imap_host" is set and :mod:`xladdin.commands.mailbox` is installed), the
   inbox folder, ``merge_returns``, then ``recalc_workbook``; writes the tracker.
 - reminders: ``make_letters("don-doc")``; report: ``make_letters("bao-cao")``. Both only read
   the tracker and write to the outbox.
@@ -17,13 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import TheoDoiError
-from .io import files, jobs_io
+from ..core.errors import TheoDoiError
+from ..core.model import nfc
+from ..io import files, jobs_io
 from .job_specs import COLLECT, REMINDERS, REPORT
 from .jobs import JobContext
-from .model import nfc
 
-log = logging.getLogger("xladdin.jobs")
+log = logging.getLogger("xladdin.adapters.jobs")
 
 # A return modified this recently may still be being written (see jobs_io.pending_returns).
 SETTLE_SECONDS = 2.0
@@ -31,7 +31,7 @@ SETTLE_SECONDS = 2.0
 
 # -- collect -----------------------------------------------------------------------------
 def collect(ctx: JobContext) -> str:
-    from .merge_ops import merge_returns
+    from ..commands.merge import merge_returns
 
     ws = ctx.workspace
     config = dict(ctx.config)
@@ -82,7 +82,7 @@ def _recalc_if_needed(ctx: JobContext) -> str:
     """Recalculate when the tracker changed since the last recalc (a merge, an edit in Excel)
     or the day changed (due states move with "today"). Otherwise nothing is written, so the
     backup folder keeps real history instead of one copy per tick."""
-    from .operations import recalc_workbook
+    from ..commands.operations import recalc_workbook
 
     workbook = ctx.workspace.workbook
     today = ctx.now.date()
@@ -99,12 +99,12 @@ def _recalc_if_needed(ctx: JobContext) -> str:
 
 # -- the mailbox hook --------------------------------------------------------------------
 def _mailbox(config: dict[str, str]) -> Any | None:
-    """``xladdin.mailbox`` when a mail server is set in "Cấu hình" and the module is there."""
+    """``xladdin.commands.mailbox`` when a mail server is set in "Cấu hình" and the module is there."""
     host = nfc(config.get("imap_host"))
     if not host:
         return None
     try:
-        return importlib.import_module("xladdin.mailbox")
+        return importlib.import_module("xladdin.commands.mailbox")
     except ImportError as exc:
         log.warning(
             "Đã đặt máy chủ thư %s nhưng chưa có phần nhận thư (%s); chỉ thu phiếu trong thư mục.",
@@ -149,7 +149,7 @@ def _call_mail(module: Any, name: str, *args: Any) -> tuple[Any, list[str]]:
 
 # -- letters -----------------------------------------------------------------------------
 def _letters(ctx: JobContext, kind: str, what: str) -> str:
-    from .letter_ops import make_letters
+    from ..commands.letters import make_letters
 
     # Word files only: the clerk fills in the number and signs before anything is sent, and
     # LibreOffice would make every run slow and fail on machines without it.

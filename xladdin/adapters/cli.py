@@ -1,6 +1,6 @@
 """The ``theodoi`` command: every ribbon button, without Excel.
 
-Each command parses its options, makes one call into :mod:`xladdin.operations`
+Each command parses its options, makes one call into :mod:`xladdin.commands.operations`
 and prints the outcome in Vietnamese. Exit codes: 0 ok, 1 findings, 2 usage or
 fatal error. Tracebacks only with ``--debug``.
 """
@@ -22,8 +22,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
-from .errors import TheoDoiError
+from .. import __version__
+from ..core.errors import TheoDoiError
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -95,7 +95,7 @@ def _help(f: Any) -> Any:
 @click.option("--force", is_flag=True, help="Ghi đè sổ theo dõi đã có trong thư mục.")
 def init_cmd(folder: Path, force: bool) -> None:
     """Tạo thư mục làm việc: sổ theo dõi, các thư mục nhận/gửi/lưu và khóa ký phiếu."""
-    from .workspace import init_workspace
+    from ..io.workspace import init_workspace
 
     ws = init_workspace(folder, force=force)
     console.print(
@@ -110,7 +110,7 @@ def init_cmd(folder: Path, force: bool) -> None:
 @WORKBOOK_OPTION
 def import_cmd(plan: Path, workbook: Path | None) -> None:
     """Nhập phụ lục nhiệm vụ từ tệp kế hoạch Word (.docx) vào sổ theo dõi."""
-    from .operations import import_plan
+    from ..commands.operations import import_plan
 
     with console.status("Đang nhập phụ lục…"):
         outcome = import_plan(plan, workbook=workbook)
@@ -180,7 +180,7 @@ def export_cmd(
     """Xuất trang “Nhiệm vụ” (kèm tiến độ, tình trạng hạn tính lại) ra JSON hoặc CSV.
 
     JSON có thêm khóa “summary” chứa số liệu tổng hợp; với CSV dùng --summary."""
-    from .operations import EXPORT_FIELDS, summary_figures
+    from ..commands.operations import EXPORT_FIELDS, summary_figures
 
     tasks, figures = summary_figures(workbook=workbook, today=today.date() if today else None)
     if summary is not None:
@@ -206,8 +206,8 @@ def export_cmd(
 @TODAY_OPTION
 def validate_cmd(workbook: Path | None, today: Any) -> None:
     """Kiểm tra dữ liệu các trang “Nhiệm vụ”, “Cơ quan”, “Cấu hình”; ghi lỗi vào trang “Kiểm tra”."""
-    from .errors import FindingsError
-    from .operations import validate_workbook
+    from ..commands.operations import validate_workbook
+    from ..core.errors import FindingsError
 
     with console.status("Đang kiểm tra dữ liệu…"):
         outcome = validate_workbook(workbook=workbook, today=today.date() if today else None)
@@ -242,7 +242,7 @@ def print_findings(findings: Sequence[Any]) -> None:
 @TODAY_OPTION
 def recalc_cmd(workbook: Path | None, today: Any) -> None:
     """Tính lại tiến độ, tình trạng hạn và trang “Tổng hợp” (kèm biểu đồ)."""
-    from .operations import recalc_workbook
+    from ..commands.operations import recalc_workbook
 
     with console.status("Đang tính tiến độ…"):
         outcome = recalc_workbook(workbook=workbook, today=today.date() if today else None)
@@ -260,7 +260,7 @@ def _num(value: float) -> str:
 
 
 def print_figures(result: Any) -> None:
-    from .layout import PLAN_FIGURES
+    from ..core.layout import PLAN_FIGURES
 
     plan = result.plan.as_dict()
     console.print(f"Ngày tính hạn {result.today:%d/%m/%Y}; kỳ báo cáo {result.period.label}.")
@@ -336,8 +336,8 @@ def demo_cmd(folder: Path | None) -> None:
 @click.option("--check", is_flag=True, help="Chỉ kiểm tra tệp đích có đúng bản dựng mới không.")
 def build_cmd(output: Path | None, check: bool) -> None:
     """Dựng lại sổ theo dõi .xlsm từ mã nguồn dạng văn bản (dành cho người phát triển)."""
-    from .build import WORKBOOK_PATH, build_workbook
-    from .errors import FindingsError
+    from ..core.errors import FindingsError
+    from ..workbook_build.build import WORKBOOK_PATH, build_workbook
 
     target = output or WORKBOOK_PATH
     data = build_workbook()
@@ -382,7 +382,7 @@ def letters_cmd(
 
     Tệp được ghi vào thư mục outbox/<kỳ báo cáo>/ của thư mục làm việc; sổ theo dõi
     chỉ được đọc, không bị sửa."""
-    from .letter_ops import make_letters, summary_lines
+    from ..commands.letters import make_letters, summary_lines
 
     with console.status("Đang lập công văn…"):
         outcome = make_letters(
@@ -416,7 +416,7 @@ def forms_cmd(period: str | None, pdf: bool, workbook: Path | None) -> None:
 
     Mỗi cơ quan chủ trì hoặc phối hợp có một phiếu trong outbox/<kỳ>/: các nhiệm vụ cơ quan
     chủ trì để điền, nhiệm vụ phối hợp để biết, có chữ ký điện tử để nhận lại an toàn."""
-    from .form_ops import issue_forms_with_letters
+    from ..commands.forms import issue_forms_with_letters
 
     with console.status("Đang tạo phiếu báo cáo…"):
         outcome, letters = issue_forms_with_letters(period, workbook=workbook, pdf=pdf)
@@ -453,8 +453,8 @@ def merge_cmd(paths: tuple[Path, ...], workbook: Path | None, today: Any) -> Non
     TỆP: tệp .xlsx, thư điện tử .eml/.msg, tệp nén .zip hoặc thư mục; mặc định là thư mục
     nhận phiếu (inbox). Phiếu sai bị từ chối nguyên phiếu, sổ theo dõi không thay đổi; phiếu
     đã xử lý trong inbox được chuyển vào archive/."""
-    from .errors import FindingsError
-    from .merge_ops import merge_returns
+    from ..commands.merge import merge_returns
+    from ..core.errors import FindingsError
 
     with console.status("Đang tổng hợp phiếu…"):
         outcome = merge_returns(
@@ -509,7 +509,7 @@ def jobs_cmd(once: bool, workbook: Path | None, interval_seconds: int | None) ->
     Giờ chạy đặt ở trang “Cấu hình”. Không có --once thì chạy liên tục đến khi bấm Ctrl+C.
     Sổ đang mở trong Excel thì lần đó bỏ qua, lần sau làm tiếp. Nhật ký:
     logs/theodoi-jobs.log trong thư mục làm việc."""
-    from .errors import FindingsError
+    from ..core.errors import FindingsError
     from .jobs import run_jobs
 
     runs = run_jobs(workbook=workbook, once=once, interval_seconds=interval_seconds)

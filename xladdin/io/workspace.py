@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .errors import WorkspaceError
+from ..core.errors import WorkspaceError
 
 WORKBOOK_NAME = "TheoDoiNhiemVu.xlsm"
 SECRET_NAME = ".theodoi-secret"

@@ -7,10 +7,7 @@ those values show as numbers, percentages and dates without styling each cell.
 
 from __future__ import annotations
 
-from .build_styles import HEAD, NS, STYLE_BLOCK_TITLE, STYLE_BY_KIND, STYLE_HEADER, STYLE_TITLE
-from .io.chartxml import ChartSeries, bar_chart_xml, drawing_xml, range_ref
-from .io.sheetxml import cell_xml, col_letter
-from .layout import (
+from ..core.layout import (
     SHEET_SUMMARY,
     SUMMARY_AGENCIES,
     SUMMARY_BLOCKS,
@@ -20,6 +17,9 @@ from .layout import (
     SUMMARY_STAMP_CELL,
     SUMMARY_TITLE_ROW,
 )
+from ..io.chartxml import ChartSeries, bar_chart_xml, drawing_xml, range_ref
+from ..io.sheetxml import cell_xml, col_letter
+from .styles import HEAD, NS, STYLE_BLOCK_TITLE, STYLE_BY_KIND, STYLE_HEADER, STYLE_TITLE
 
 SUMMARY_TITLE = "Tổng hợp tiến độ thực hiện"
 SEPARATOR_WIDTH = 2.7109375

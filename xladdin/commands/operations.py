@@ -16,13 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from .agencies import AgencyCatalogue, agencies_from_records
-from .appendix import Appendix, parse_appendix
-from .importer import ImportReport, merge_appendix
-from .io.chartxml import ChartSeries
-from .io.docx_io import read_docx
-from .io.tracker_io import TrackerWorkbook
-from .layout import (
+from ..core.agencies import AgencyCatalogue, agencies_from_records
+from ..core.appendix import Appendix, parse_appendix
+from ..core.importer import ImportReport, merge_appendix
+from ..core.layout import (
     AGENCY_COLUMNS,
     CHECK_COLUMNS,
     CONFIG_COLUMNS,
@@ -38,13 +35,16 @@ from .layout import (
     SUMMARY_FIRST_DATA_ROW,
     TASK_COLUMNS,
 )
-from .model import level_from_label, nfc
-from .recalc import Recalc
-from .summary import summary_grid
-from .timeframe import kind_from_label
-from .tracker import TrackerData, check, recalc
-from .validators import Finding
-from .workspace import Workspace, find_workspace
+from ..core.model import level_from_label, nfc
+from ..core.recalc import Recalc
+from ..core.summary import summary_grid
+from ..core.timeframe import kind_from_label
+from ..core.tracker import TrackerData, check, recalc
+from ..io.chartxml import ChartSeries
+from ..io.docx_io import read_docx
+from ..io.tracker_io import TrackerWorkbook
+from ..io.workspace import Workspace, find_workspace
+from ..validators import Finding
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@
 Three jobs, timed from "Cấu hình": **collect** returns every ``collect_minutes`` (mailbox when
 configured, the inbox folder, merge, recalc), **reminders** (công văn đôn đốc) daily at
 ``reminder_time``, the consolidated **report** weekly on ``report_weekday`` at ``report_time``.
-What they do is in :mod:`xladdin.job_tasks`; this module decides when.
+What they do is in :mod:`xladdin.adapters.job_tasks`; this module decides when.
 
 The timing rules are ``schedule``'s (``schedule.Scheduler`` and its ``Job``). Whether a job is
 due is decided from its last successful run, kept in ``.theodoi-jobs.json`` beside the
@@ -30,12 +30,12 @@ from typing import Any, Literal, Protocol
 
 import schedule
 
-from .errors import TheoDoiError, WorkbookBusyError
-from .io import files, jobs_io
+from ..core.errors import TheoDoiError, WorkbookBusyError
+from ..io import files, jobs_io
+from ..io.workspace import Workspace, find_workspace
 from .job_specs import COLLECT, LABELS, JobSpec, specs_from_config
-from .workspace import Workspace, find_workspace
 
-log = logging.getLogger("xladdin.jobs")
+log = logging.getLogger("xladdin.adapters.jobs")
 
 BUSY_MESSAGE = "Sổ theo dõi đang mở trong Excel; bỏ qua lần này"
 GRACE = timedelta(seconds=60)  # Task Scheduler / cron start a few seconds late or early
@@ -156,7 +156,7 @@ def tracker_config(workspace: Workspace) -> Callable[[], Mapping[str, str]]:
     cache: dict[str, Any] = {}
 
     def load() -> Mapping[str, str]:
-        from .io.tracker_io import TrackerWorkbook
+        from ..io.tracker_io import TrackerWorkbook
 
         st = workspace.workbook.stat()
         stamp = (st.st_mtime_ns, st.st_size)

@@ -406,6 +406,6 @@ FORM_META_KEYS: tuple[str, ...] = (
     "period",  # canonical period code, e.g. 2026-11
     "issued_at",  # ISO datetime, seconds
     "keys",  # the lead task keys in row order, joined by ";"
-    "signature",  # hex HMAC-SHA256, see xladdin.signing
+    "signature",  # hex HMAC-SHA256, see xladdin.core.signing
 )
 FORM_FORMAT = "theodoi-form"

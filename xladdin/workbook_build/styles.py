@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from .io.chartxml import quote_sheet
-from .io.sheetxml import col_letter
-from .layout import (
+from ..core.layout import (
     CHECK_COLUMNS,
     DUE_DONE_LATE,
     DUE_DONE_ON_TIME,
@@ -27,6 +25,8 @@ from .layout import (
     Column,
     Level,
 )
+from ..io.chartxml import quote_sheet
+from ..io.sheetxml import col_letter
 
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 NS = (

@@ -1,6 +1,6 @@
 """Build ``workbook/TheoDoiNhiemVu.xlsm`` from the text sources, without Excel.
 
-The sheet layout comes from :mod:`xladdin.layout`, the ribbon XML and VBA
+The sheet layout comes from :mod:`xladdin.core.layout`, the ribbon XML and VBA
 modules from ``workbook/src/``. Every part is generated here and zipped with a
 fixed timestamp, so the same sources always give the same bytes and nobody has
 to edit the binary by hand.
@@ -15,19 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from .build_styles import (
-    HEAD,
-    NS,
-    STYLE_BY_KIND,
-    STYLE_HEADER,
-    STYLE_TITLE,
-    STYLES,
-    conditional_xml,
-)
-from .build_summary import summary_parts, summary_sheet_xml
-from .io.chartxml import CT_CHART, CT_DRAWING
-from .io.sheetxml import cell_xml, col_letter
-from .layout import (
+from ..core.layout import (
     AGENCY_COLUMNS,
     CHECK_COLUMNS,
     CONFIG_COLUMNS,
@@ -44,11 +32,23 @@ from .layout import (
     TASK_COLUMNS,
     Column,
 )
+from ..io.chartxml import CT_CHART, CT_DRAWING
+from ..io.sheetxml import cell_xml, col_letter
+from .styles import (
+    HEAD,
+    NS,
+    STYLE_BY_KIND,
+    STYLE_HEADER,
+    STYLE_TITLE,
+    STYLES,
+    conditional_xml,
+)
+from .summary_sheet import summary_parts, summary_sheet_xml
 from .vba import VbaModule, build_vba_project, document_module, parse_bas
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-SRC_DIR = Path(__file__).resolve().parent.parent / "workbook" / "src"
-WORKBOOK_PATH = Path(__file__).resolve().parent.parent / "workbook" / "TheoDoiNhiemVu.xlsm"
+SRC_DIR = Path(__file__).resolve().parents[2] / "workbook" / "src"
+WORKBOOK_PATH = Path(__file__).resolve().parents[2] / "workbook" / "TheoDoiNhiemVu.xlsm"
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ..io.return_io import FormFile
 from .agencies import AgencyCatalogue
-from .io.return_io import FormFile
 from .layout import (
     FORM_COLUMNS,
     FORM_EDITABLE,
@@ -204,8 +204,8 @@ def prepare(form: FormFile, ctx: MergeContext) -> Prepared:
 
 
 def validate_prepared(prepared: Iterable[Prepared]) -> None:
-    from .io.tracker_io import records_frame
-    from .validators import validate_return_rows
+    from ..io.tracker_io import records_frame
+    from ..validators import validate_return_rows
 
     batch = list(prepared)
     records: list[dict[str, Any]] = []
@@ -421,7 +421,7 @@ def _check_rows(
 
 
 def _show(value: Any) -> str:
-    from .validators import show_value
+    from ..validators import show_value
 
     return show_value(value)
 

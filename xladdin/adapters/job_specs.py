@@ -15,8 +15,8 @@ from typing import Any
 
 import schedule
 
-from .layout import CONFIG_ITEMS
-from .model import fold, nfc
+from ..core.layout import CONFIG_ITEMS
+from ..core.model import fold, nfc
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 _SCHEDULE_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

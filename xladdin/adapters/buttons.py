@@ -2,7 +2,7 @@
 
 Each button gets the calling workbook (``xw.Book.caller()``, or a book passed in by
 tests), reads every sheet it needs in one bulk read, makes the same core call as the
-CLI (:mod:`xladdin.tracker`, :mod:`xladdin.operations`), writes the results back in
+CLI (:mod:`xladdin.core.tracker`, :mod:`xladdin.commands.operations`), writes the results back in
 a fixed number of bulk writes and ends with a Vietnamese message box. The number of
 Excel calls does not grow with the number of rows; only cell notes on findings are
 per cell, and they are capped at :data:`NOTE_LIMIT`.
@@ -42,7 +42,7 @@ def _alert(book: Any, message: str) -> None:
 
 def _button(book: Any | None, action: Callable[[Any], str]) -> str:
     """Run one button: its message, or the error's, in a message box; never a traceback."""
-    from .errors import TheoDoiError
+    from ..core.errors import TheoDoiError
 
     b = _book(book)
     try:
@@ -61,7 +61,7 @@ def _button(book: Any | None, action: Callable[[Any], str]) -> str:
 # -- bulk reads and writes on the open workbook ------------------------------------
 def sheet_rows(book: Any, name: str) -> Rows:
     """All values of a sheet from A1 to its last used cell, in one read."""
-    from .errors import WorkbookFormatError
+    from ..core.errors import WorkbookFormatError
 
     if name not in [s.name for s in book.sheets]:
         raise WorkbookFormatError(f"Sổ theo dõi {book.name} không có trang tính “{name}”.")
@@ -84,7 +84,7 @@ def _header(rows: Rows) -> dict[int, Any]:
 
 
 def _positions(book: Any, name: str, rows: Rows, columns: Sequence[Any]) -> dict[str, int]:
-    from .io.tracker_io import column_positions
+    from ..io.tracker_io import column_positions
 
     return column_positions(_header(rows), columns, sheet=name, source=book.name)
 
@@ -101,7 +101,7 @@ def _write_records(
 
     Cells of the user's own extra columns move with their row's key (like the headless
     writer does), so an import that reorders tasks keeps them on the right task."""
-    from .model import nfc
+    from ..core.model import nfc
 
     sheet = book.sheets[name]
     positions = _positions(book, name, rows, columns)
@@ -169,8 +169,8 @@ def append_records(
 
 def workspace_of(book: Any) -> Any:
     """The workspace of the open workbook: the folder it was saved in."""
-    from .errors import WorkspaceError
-    from .workspace import Workspace
+    from ..core.errors import WorkspaceError
+    from ..io.workspace import Workspace
 
     path = Path(str(book.fullname))
     if not path.is_absolute():  # never saved, or opened from OneDrive / SharePoint
@@ -182,8 +182,8 @@ def workspace_of(book: Any) -> Any:
 
 
 def _read_data(book: Any) -> tuple[Any, dict[str, Rows]]:
-    from .layout import SHEET_AGENCIES, SHEET_CONFIG, SHEET_TASKS
-    from .tracker import TrackerData
+    from ..core.layout import SHEET_AGENCIES, SHEET_CONFIG, SHEET_TASKS
+    from ..core.tracker import TrackerData
 
     rows = {name: sheet_rows(book, name) for name in (SHEET_TASKS, SHEET_AGENCIES, SHEET_CONFIG)}
     return TrackerData.from_rows(rows, book.name), rows
@@ -195,7 +195,7 @@ def import_appendix(book: Any | None = None, *, now: datetime | None = None) -> 
 
 
 def _plan_file(folder: Path) -> Path:
-    from .errors import InputFileError
+    from ..core.errors import InputFileError
 
     plans = [p for p in folder.glob("*.docx") if p.is_file() and not p.name.startswith(("~$", "."))]
     if not plans:
@@ -207,7 +207,8 @@ def _plan_file(folder: Path) -> Path:
 
 
 def _import_appendix(book: Any, now: datetime | None) -> str:
-    from .layout import (
+    from ..commands.operations import merge_plan, read_plan
+    from ..core.layout import (
         AGENCY_COLUMNS,
         CONFIG_COLUMNS,
         LOG_COLUMNS,
@@ -217,7 +218,6 @@ def _import_appendix(book: Any, now: datetime | None) -> str:
         SHEET_TASKS,
         TASK_COLUMNS,
     )
-    from .operations import merge_plan, read_plan
 
     plan = _plan_file(Path(book.fullname).parent)
     parsed = read_plan(plan)
@@ -260,8 +260,8 @@ def validate(book: Any | None = None, *, today: date | None = None) -> str:
 
 
 def _validate(book: Any, today: date) -> str:
-    from .layout import CHECK_COLUMNS, SHEET_CHECKS
-    from .tracker import check
+    from ..core.layout import CHECK_COLUMNS, SHEET_CHECKS
+    from ..core.tracker import check
 
     data, rows = _read_data(book)
     findings = check(data, today)
@@ -327,7 +327,8 @@ def recalc(
 
 
 def _recalc(book: Any, today: date, now: datetime | None) -> str:
-    from .layout import (
+    from ..commands.operations import COMPUTED_FIELDS
+    from ..core.layout import (
         SHEET_SUMMARY,
         SHEET_TASKS,
         SUMMARY_BLOCKS,
@@ -336,9 +337,8 @@ def _recalc(book: Any, today: date, now: datetime | None) -> str:
         SUMMARY_STAMP_CELL,
         TASK_COLUMNS,
     )
-    from .operations import COMPUTED_FIELDS
-    from .summary import summary_grid
-    from .tracker import recalc
+    from ..core.summary import summary_grid
+    from ..core.tracker import recalc
 
     data, rows = _read_data(book)
     result = recalc(data, today, now)
@@ -395,9 +395,9 @@ def merge_returns(
 
 def make_letters(book: Any | None = None) -> str:
     def action(b: Any) -> str:
-        from .io.letters_io import find_soffice
-        from .letter_ops import summary_lines, write_letters
-        from .letters import LetterKind
+        from ..commands.letters import summary_lines, write_letters
+        from ..core.letters import LetterKind
+        from ..io.letters_io import find_soffice
 
         ws = workspace_of(b)
         data, _rows = _read_data(b)

@@ -13,11 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .form_ops import FormsOutcome, issue_forms_with_letters
-from .io.form_io import restamp
-from .layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_REPORT_DATE_CELL, FORM_SHEET
-from .merge_ops import MergeOutcome, merge_returns
-from .operations import (
+from ..commands.forms import FormsOutcome, issue_forms_with_letters
+from ..commands.merge import MergeOutcome, merge_returns
+from ..commands.operations import (
     ImportOutcome,
     RecalcOutcome,
     ValidateOutcome,
@@ -27,7 +25,9 @@ from .operations import (
     set_config,
     validate_workbook,
 )
-from .workspace import Workspace, bundled, init_workspace
+from ..core.layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_REPORT_DATE_CELL, FORM_SHEET
+from ..io.form_io import restamp
+from ..io.workspace import Workspace, bundled, init_workspace
 
 SAMPLE_PLAN = "KeHoach_DienBien_2026.docx"
 COL = {c.field: i + 1 for i, c in enumerate(FORM_COLUMNS)}

@@ -18,15 +18,22 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .io import files
-from .io.return_io import FormFile, ReturnRefused, SourceProblem, collect, open_form
-from .io.tracker_io import TrackerWorkbook
-from .layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
-from .merge import MergeContext, MergeState, ReturnResult, apply_returns, check_forms, summary_frame
+from ..core.layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
+from ..core.merge import (
+    MergeContext,
+    MergeState,
+    ReturnResult,
+    apply_returns,
+    check_forms,
+    summary_frame,
+)
+from ..core.period import Period
+from ..core.tracker import TrackerData, period_of
+from ..io import files
+from ..io.return_io import FormFile, ReturnRefused, SourceProblem, collect, open_form
+from ..io.tracker_io import TrackerWorkbook
+from ..io.workspace import Workspace, find_workspace
 from .operations import _editing, read_data
-from .period import Period
-from .tracker import TrackerData, period_of
-from .workspace import Workspace, find_workspace
 
 REFUSED_DIR = "tu-choi"
 
@@ -97,7 +104,7 @@ def plan_merge(
     now: datetime,
 ) -> MergePlan:
     """Check the returns against the tracker's data and say what changes (pure)."""
-    from .normalize import parse_date
+    from ..core.normalize import parse_date
 
     state = MergeState.from_log(log)
     deadline = parse_date(data.config.get("return_deadline") or None)

@@ -28,7 +28,7 @@ Decisions (each pinned by a test):
   dừng). "Chưa hoàn thành" is refused: it may mean not started or in progress. A synonym or
   a match that ignored diacritics is noted; case, spacing and punctuation are not.
 * Text is trimmed, made NFC, and repaired when it was typed in a legacy 8-bit encoding (TCVN3
-  or VNI, see :mod:`xladdin.legacy_vn`); line breaks typed in the cell are kept. Progress,
+  or VNI, see :mod:`xladdin.core.legacy_vn`); line breaks typed in the cell are kept. Progress,
   dates and statuses typed as text go through the same repair first, so "Hoµn thµnh" is a
   status (with the conversion noted).
 """

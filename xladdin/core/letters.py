@@ -3,7 +3,7 @@
 Three kinds (PRODUCT.md, "Letters"): the request for reports sent with each agency's form
 (``de-nghi``), the reminder to one agency listing its overdue, due-soon and unreported tasks
 (``don-doc``), and the consolidated progress report to the Standing Committee (``bao-cao``).
-:func:`build_letters` turns the tracker's data and a :class:`~xladdin.recalc.Recalc` into
+:func:`build_letters` turns the tracker's data and a :class:`~xladdin.core.recalc.Recalc` into
 :class:`Letter` objects: a file name and a template context of plain strings, numbers,
 lists and dicts. :mod:`xladdin.io.letters_io` renders them; nothing here touches a file.
 
@@ -14,7 +14,7 @@ Decisions:
   line endings become ``\\n``; everything else stays exactly as typed. Escaping for Word
   happens at render time, so a template can still apply filters to the real text.
 * The header, date and signature come from "Cấu hình" through
-  :class:`~xladdin.letterhead.Letterhead`.
+  :class:`~xladdin.core.letterhead.Letterhead`.
 * A lead agency missing from the catalogue cannot be addressed; it gets a note instead of
   a letter, and so do tasks without a lead agency.
 """
