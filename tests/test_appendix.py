@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xladdin.core.appendix import header_field, parse_appendix
+from xladdin.core.document import RawDocument, RawRow, RawTable
 from xladdin.core.errors import AppendixNotFoundError
 from xladdin.core.layout import Level
-from xladdin.io.docx_io import RawDocument, RawRow, RawTable, read_docx
+from xladdin.io.docx_io import read_docx
 
 FIXTURE_KEYS = [
     "I",

@@ -30,8 +30,8 @@ from xladdin.core.layout import (
     TASK_COLUMNS,
 )
 from xladdin.core.summary import summary_grid
+from xladdin.core.table import col_letter
 from xladdin.core.tracker import check, recalc
-from xladdin.io.sheetxml import col_letter
 from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.io.workspace import Workspace, init_workspace
 

@@ -18,7 +18,7 @@ from xladdin.commands.forms import issue_forms
 from xladdin.commands.merge import merge_returns
 from xladdin.commands.operations import export_tasks, set_config
 from xladdin.core.layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
-from xladdin.io.sheetxml import col_letter
+from xladdin.core.table import col_letter
 from xladdin.io.workspace import Workspace
 
 xw_remote = xlremote.xw_remote

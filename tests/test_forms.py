@@ -21,14 +21,8 @@ from xladdin.commands.forms import FormsOutcome, issue_forms, resolve_period
 from xladdin.commands.operations import read_data, set_config
 from xladdin.core.agencies import Agency, AgencyCatalogue
 from xladdin.core.errors import UsageError, WorkbookFormatError
-from xladdin.core.forms import (
-    STATUS_MEANINGS,
-    AgencyForm,
-    agency_codes,
-    form_file_name,
-    instructions,
-    plan_forms,
-)
+from xladdin.core.form_content import STATUS_MEANINGS, AgencyForm, form_file_name, instructions
+from xladdin.core.forms import agency_codes, plan_forms
 from xladdin.core.layout import (
     FORM_COLUMNS,
     FORM_COORD_COLUMNS,

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from xladdin.core.layout import AGENCY_COLUMNS, CONFIG_COLUMNS, CONFIG_ITEMS, TASK_COLUMNS
 from xladdin.core.letterhead import clean_text
 from xladdin.core.letters import LetterKind, build_letters
+from xladdin.core.table import records_frame
 from xladdin.core.tracker import TrackerData, recalc
 from xladdin.io import letters_io
-from xladdin.io.tracker_io import records_frame
 
 TODAY = date(2026, 11, 21)
 

@@ -33,8 +33,8 @@ from xladdin.core.layout import (
     SUMMARY_TITLE_ROW,
     TASK_COLOURS,
 )
+from xladdin.core.table import col_index, col_letter
 from xladdin.io.chartxml import NS_A, NS_CHART, NS_XDR, first_chart_part
-from xladdin.io.sheetxml import col_index, col_letter
 from xladdin.io.xlsxpkg import NS_MAIN, NS_REL, XlsxPackage, parse_xml
 from xladdin.workbook_build.build import WORKBOOK_PATH
 

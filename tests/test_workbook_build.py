@@ -40,7 +40,9 @@ def test_every_ribbon_action_has_a_callback_and_a_python_target() -> None:
     for action in actions:
         m = re.search(rf"Sub {action}\(control As IRibbonControl\)\r\n(.*?)End Sub", source, re.S)
         assert m, f"no ribbon callback for {action}"
-        call = re.search(r'RunPython "import xladdin\.adapters\.buttons as b; b\.(\w+)\(\)"', m.group(1))
+        call = re.search(
+            r'RunPython "import xladdin\.adapters\.buttons as b; b\.(\w+)\(\)"', m.group(1)
+        )
         assert call, f"{action} does not RunPython a button"
         assert inspect.isfunction(getattr(buttons, call.group(1)))
 

@@ -15,6 +15,7 @@ import pytest
 import python_calamine
 from richbook import assert_preserved, enrich
 
+from xladdin.core.chart import ChartSeries, range_ref
 from xladdin.core.layout import (
     SHEET_AGENCIES,
     SHEET_CHECKS,
@@ -24,7 +25,7 @@ from xladdin.core.layout import (
     SUMMARY_CHART_TITLE,
     TASK_COLUMNS,
 )
-from xladdin.io.chartxml import ChartSeries, range_ref, update_chart_xml
+from xladdin.io.chartxml import update_chart_xml
 from xladdin.io.gridxml import grid_sheet_xml
 from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.io.workspace import Workspace

@@ -84,7 +84,7 @@ def _header(rows: Rows) -> dict[int, Any]:
 
 
 def _positions(book: Any, name: str, rows: Rows, columns: Sequence[Any]) -> dict[str, int]:
-    from ..io.tracker_io import column_positions
+    from ..core.table import column_positions
 
     return column_positions(_header(rows), columns, sheet=name, source=book.name)
 

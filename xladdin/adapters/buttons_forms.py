@@ -36,9 +36,9 @@ def forms_action(book: Any, now: datetime | None = None) -> str:
 def merge_action(book: Any, today: date | None = None, now: datetime | None = None) -> str:
     from ..commands.merge import finish, plan_merge, read_returns
     from ..core.layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
+    from ..core.table import table_from_rows
     from ..core.tracker import period_of
     from ..io import files
-    from ..io.tracker_io import table_from_rows
 
     ws = workspace_of(book)
     now = now or datetime.now().replace(microsecond=0)

@@ -28,9 +28,10 @@ from ..core.merge import (
     summary_frame,
 )
 from ..core.period import Period
+from ..core.returns import FormFile, SourceProblem
 from ..core.tracker import TrackerData, period_of
 from ..io import files
-from ..io.return_io import FormFile, ReturnRefused, SourceProblem, collect, open_form
+from ..io.return_io import ReturnRefused, collect, open_form
 from ..io.tracker_io import TrackerWorkbook
 from ..io.workspace import Workspace, find_workspace
 from .operations import _editing, read_data

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..core.agencies import AgencyCatalogue, agencies_from_records
 from ..core.appendix import Appendix, parse_appendix
+from ..core.chart import ChartSeries
 from ..core.importer import ImportReport, merge_appendix
 from ..core.layout import (
     AGENCY_COLUMNS,
@@ -40,7 +41,6 @@ from ..core.recalc import Recalc
 from ..core.summary import summary_grid
 from ..core.timeframe import kind_from_label
 from ..core.tracker import TrackerData, check, recalc
-from ..io.chartxml import ChartSeries
 from ..io.docx_io import read_docx
 from ..io.tracker_io import TrackerWorkbook
 from ..io.workspace import Workspace, find_workspace

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..io.docx_io import RawDocument, RawRow, RawTable
+from .document import RawDocument, RawRow, RawTable
 from .errors import AppendixNotFoundError
 from .layout import Level
 from .model import fold

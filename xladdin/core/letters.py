@@ -28,6 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from .agencies import Agency, AgencyCatalogue
+from .chart import Chart
 from .errors import UsageError
 from .forms import agency_codes
 from .layout import (
@@ -85,15 +86,6 @@ def file_name(kind: LetterKind, period_code: str, agency_code: str = "") -> str:
     """``CV_DonDoc_VPTU_2026-11.docx``, ``BaoCao_TongHop_2026-11.docx``."""
     parts = [FILE_PREFIXES[kind], agency_code, period_code]
     return "_".join(p for p in parts if p) + ".docx"
-
-
-@dataclass(frozen=True)
-class Chart:
-    """Completion rate by lead agency, drawn as an image by the renderer."""
-
-    title: str
-    labels: tuple[str, ...]
-    values: tuple[float, ...]  # percent, 0–100
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ..io.return_io import FormFile
 from .agencies import AgencyCatalogue
 from .layout import (
     FORM_COLUMNS,
@@ -32,6 +31,7 @@ from .layout import (
 )
 from .model import as_date, fold, level_from_label, nfc, number
 from .period import Period
+from .returns import FormFile
 
 Status = Literal["accepted", "refused", "duplicate", "stale"]
 HEADERS = {c.field: c.header for c in FORM_COLUMNS}
@@ -204,8 +204,8 @@ def prepare(form: FormFile, ctx: MergeContext) -> Prepared:
 
 
 def validate_prepared(prepared: Iterable[Prepared]) -> None:
-    from ..io.tracker_io import records_frame
     from ..validators import validate_return_rows
+    from .table import records_frame
 
     batch = list(prepared)
     records: list[dict[str, Any]] = []

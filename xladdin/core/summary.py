@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..io.sheetxml import col_letter
 from .layout import (
     PLAN_FIGURES,
     SHEET_SUMMARY,
@@ -26,6 +25,7 @@ from .layout import (
     SummaryBlock,
 )
 from .recalc import Recalc
+from .table import col_letter
 
 Cells = dict[tuple[int, int], Any]
 

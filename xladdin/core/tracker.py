@@ -14,7 +14,6 @@ from typing import Any
 
 import pandas as pd
 
-from ..io.tracker_io import config_values, records_frame, table_from_rows
 from ..validators import Finding, validate_tracker
 from .agencies import AgencyCatalogue, CatalogueConflictError, agencies_from_records
 from .layout import (
@@ -27,6 +26,7 @@ from .layout import (
 )
 from .period import Period, current_period
 from .recalc import Recalc, recalculate
+from .table import config_values, records_frame, table_from_rows
 
 
 @dataclass(frozen=True)

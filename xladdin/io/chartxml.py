@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from ..core.chart import ChartSeries
 from ..core.errors import WorkbookFormatError
-from .sheetxml import clean_text, col_letter
+from .sheetxml import clean_text
 from .xlsxpkg import NS_MAIN, NS_REL, XlsxPackage, parse_xml
 
 NS_CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -48,43 +48,6 @@ _PLOTS = [
     "stockChart",
     "surfaceChart",
 ]
-
-
-@dataclass(frozen=True)
-class ChartSeries:
-    """One series: where its name, categories and values live, and their current values.
-
-    The ``*_ref`` strings are formulas without ``=``, e.g. ``'Tổng hợp'!$D$5:$D$9``
-    (see :func:`range_ref`). ``None`` in ``values`` is a gap. Any sequence is accepted
-    and kept as a tuple, so a series stays immutable and comparable.
-    """
-
-    name_ref: str
-    name: str
-    categories_ref: str
-    categories: Sequence[str]
-    values_ref: str
-    values: Sequence[float | None]
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "categories", tuple(self.categories))
-        object.__setattr__(self, "values", tuple(self.values))
-        if len(self.categories) != len(self.values):
-            raise ValueError(
-                f"{len(self.categories)} categories but {len(self.values)} values in the series"
-            )
-
-
-def quote_sheet(name: str) -> str:
-    """A sheet name as formulas spell it: quoted, inner quotes doubled."""
-    return "'" + name.replace("'", "''") + "'"
-
-
-def range_ref(sheet: str, col: int, first_row: int, last_row: int | None = None) -> str:
-    """Absolute reference to one cell or a one-column range: ``'S'!$D$5:$D$9``."""
-    letter = col_letter(col)
-    ref = f"{quote_sheet(sheet)}!${letter}${first_row}"
-    return ref if last_row is None else f"{ref}:${letter}${last_row}"
 
 
 # -- building (the template) ---------------------------------------------------------

@@ -10,35 +10,15 @@ from __future__ import annotations
 
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from ..core.document import RawDocument, RawRow, RawTable
 from ..core.errors import InputFileError
 from .xlsxpkg import MAX_UNCOMPRESSED, safe_parser
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-@dataclass(frozen=True)
-class RawRow:
-    cells: tuple[str, ...]
-    repeat_header: bool = False
-
-
-@dataclass
-class RawTable:
-    rows: list[RawRow]
-    index: int
-    heading: str = ""  # text of the paragraphs just before the table
-
-
-@dataclass
-class RawDocument:
-    name: str
-    tables: list[RawTable] = field(default_factory=list)
-    title: str = ""
 
 
 def _text(el: etree._Element) -> str:

@@ -31,16 +31,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core.forms import (
-    AgencyForm,
-    FormTask,
-    coord_header_lines,
-    header_lines,
-    instructions,
-)
-from ..core.forms import (
-    Cell as CellRef,
-)
+from ..core.form_content import AgencyForm, FormTask, coord_header_lines, header_lines, instructions
+from ..core.form_content import Cell as CellRef
 from ..core.layout import (
     FORM_COLUMNS,
     FORM_COORD_COLUMNS,

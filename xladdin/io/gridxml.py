@@ -18,15 +18,8 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from ..core.errors import WorkbookFormatError
-from .sheetxml import (
-    cell_xml,
-    col_index,
-    col_letter,
-    column_styles,
-    find_sheet_data,
-    qualified_attrs,
-    replace_sheet_data,
-)
+from ..core.table import col_index, col_letter
+from .sheetxml import cell_xml, column_styles, find_sheet_data, qualified_attrs, replace_sheet_data
 from .xlsxpkg import NS_MAIN, parse_xml
 
 MAX_ROW = 1_048_576

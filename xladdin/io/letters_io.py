@@ -27,8 +27,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..core.chart import Chart
 from ..core.errors import OutputError, TemplateError, ToolMissingError
-from ..core.letters import Chart, decimal
 from . import files
 from .workspace import bundled
 
@@ -165,8 +165,8 @@ def chart_png(chart: Chart) -> bytes:
         ax.invert_yaxis()
         ax.set_xlim(0, 112)
         ax.set_xticks([0, 20, 40, 60, 80, 100], ["0", "20", "40", "60", "80", "100"])
-        for y, value in zip(positions, chart.values, strict=True):
-            ax.text(value + 1.5, y, decimal(value) + "%", va="center", fontsize=8)
+        for y, value, text in zip(positions, chart.values, chart.value_texts, strict=True):
+            ax.text(value + 1.5, y, text, va="center", fontsize=8)
         ax.set_title(chart.title, fontsize=10, fontweight="bold", parse_math=False)
         ax.spines[["top", "right"]].set_visible(False)
         ax.grid(axis="x", color="#d9d9d9", linewidth=0.6)

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import email
 import email.policy
-import hashlib
 import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -29,7 +27,8 @@ from ..core.layout import (
     FORM_REPORT_DATE_CELL,
     FORM_SHEET,
 )
-from .sheetxml import col_index
+from ..core.returns import FormFile, ReturnSource, SourceProblem
+from ..core.table import col_index
 from .xlsxpkg import parse_xml
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -44,26 +43,6 @@ NS_CORE = "http://purl.org/dc/terms/"
 
 class ReturnRefused(InputFileError):
     """A returned file that cannot be merged; the message says why, in Vietnamese."""
-
-
-@dataclass(frozen=True)
-class ReturnSource:
-    name: str  # what the report shows: "thu.eml › Phieu_VPTU.xlsx"
-    data: bytes
-    path: Path  # the file on disk it came from
-    sha256: str = ""
-
-    @classmethod
-    def of(cls, name: str, data: bytes, path: Path) -> ReturnSource:
-        return cls(name, data, path, hashlib.sha256(data).hexdigest())
-
-
-@dataclass(frozen=True)
-class SourceProblem:
-    name: str
-    path: Path
-    message: str
-    sha256: str = ""
 
 
 # -- finding the returned workbooks ---------------------------------------------------------
@@ -207,20 +186,6 @@ def _from_msg(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
 
 
 # -- opening one returned workbook -----------------------------------------------------------
-@dataclass
-class FormFile:
-    """What a returned form says, read without trusting it."""
-
-    source: ReturnSource
-    sheet_names: list[str]
-    meta: dict[str, str]
-    saved_at: datetime | None
-    report_date: Any
-    header: list[Any]
-    rows: list[list[Any]]  # from FORM_FIRST_ROW down to the last non-empty row
-    formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, col) in FORM_SHEET
-    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # cells with a % format
-    merged: list[str] = field(default_factory=list)  # merged ranges in FORM_SHEET
 
 
 def _sniff(source: ReturnSource) -> None:

@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from ..core.errors import WorkbookFormatError
+from ..core.table import col_index, col_letter
 from .xlsxpkg import NS_MAIN, XlsxPackage, parse_xml
 
 _C = f"{{{NS_MAIN}}}c"
@@ -104,22 +105,6 @@ _DIMENSION = re.compile(rb"<(?:(\w+):)?dimension\b[^>]*/>")
 _AUTOFILTER_REF = re.compile(rb'(<(?:\w+:)?autoFilter\b[^>]*?\bref=")([^"]*)(")')
 _REF = re.compile(r"([A-Z]+)(\d+)")
 MAX_CELL_TEXT = 32767
-
-
-def col_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    out = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def excel_serial(value: date | datetime) -> float:

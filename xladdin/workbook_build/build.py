@@ -32,8 +32,9 @@ from ..core.layout import (
     TASK_COLUMNS,
     Column,
 )
+from ..core.table import col_letter
 from ..io.chartxml import CT_CHART, CT_DRAWING
-from ..io.sheetxml import cell_xml, col_letter
+from ..io.sheetxml import cell_xml
 from .styles import (
     HEAD,
     NS,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
+from ..core.chart import quote_sheet
 from ..core.layout import (
     CHECK_COLUMNS,
     DUE_DONE_LATE,
@@ -25,8 +26,7 @@ from ..core.layout import (
     Column,
     Level,
 )
-from ..io.chartxml import quote_sheet
-from ..io.sheetxml import col_letter
+from ..core.table import col_letter
 
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 NS = (

@@ -7,6 +7,7 @@ those values show as numbers, percentages and dates without styling each cell.
 
 from __future__ import annotations
 
+from ..core.chart import ChartSeries, range_ref
 from ..core.layout import (
     SHEET_SUMMARY,
     SUMMARY_AGENCIES,
@@ -17,8 +18,9 @@ from ..core.layout import (
     SUMMARY_STAMP_CELL,
     SUMMARY_TITLE_ROW,
 )
-from ..io.chartxml import ChartSeries, bar_chart_xml, drawing_xml, range_ref
-from ..io.sheetxml import cell_xml, col_letter
+from ..core.table import col_letter
+from ..io.chartxml import bar_chart_xml, drawing_xml
+from ..io.sheetxml import cell_xml
 from .styles import HEAD, NS, STYLE_BLOCK_TITLE, STYLE_BY_KIND, STYLE_HEADER, STYLE_TITLE
 
 SUMMARY_TITLE = "Tổng hợp tiến độ thực hiện"

@@ -52,7 +52,7 @@ from openpyxl.workbook.workbook import Workbook  # noqa: E402
 
 from xladdin.commands.forms import issue_forms  # noqa: E402
 from xladdin.commands.operations import import_plan, set_config  # noqa: E402
-from xladdin.core.forms import form_file_name  # noqa: E402
+from xladdin.core.form_content import form_file_name  # noqa: E402
 from xladdin.core.layout import (  # noqa: E402
     FORM_COLUMNS,
     FORM_FIRST_ROW,

@@ -1,0 +1,64 @@
+"""Charts as data: the native chart's series on "Tổng hợp" and the report's chart image.
+
+The backends draw them (:mod:`xladdin.io.chartxml` in the file, ``set_source_data`` in Excel,
+:mod:`xladdin.io.letters_io` as a picture); what they show is decided here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .letterhead import decimal
+from .table import col_letter
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One series: where its name, categories and values live, and their current values.
+
+    The ``*_ref`` strings are formulas without ``=``, e.g. ``'Tổng hợp'!$D$5:$D$9``
+    (see :func:`range_ref`). ``None`` in ``values`` is a gap. Any sequence is accepted
+    and kept as a tuple, so a series stays immutable and comparable.
+    """
+
+    name_ref: str
+    name: str
+    categories_ref: str
+    categories: Sequence[str]
+    values_ref: str
+    values: Sequence[float | None]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "categories", tuple(self.categories))
+        object.__setattr__(self, "values", tuple(self.values))
+        if len(self.categories) != len(self.values):
+            raise ValueError(
+                f"{len(self.categories)} categories but {len(self.values)} values in the series"
+            )
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as formulas spell it: quoted, inner quotes doubled."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def range_ref(sheet: str, col: int, first_row: int, last_row: int | None = None) -> str:
+    """Absolute reference to one cell or a one-column range: ``'S'!$D$5:$D$9``."""
+    letter = col_letter(col)
+    ref = f"{quote_sheet(sheet)}!${letter}${first_row}"
+    return ref if last_row is None else f"{ref}:${letter}${last_row}"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Completion rate by lead agency, drawn as an image by the renderer."""
+
+    title: str
+    labels: tuple[str, ...]
+    values: tuple[float, ...]  # percent, 0–100
+
+    @property
+    def value_texts(self) -> tuple[str, ...]:
+        """Each bar's value as printed beside it ("72,5%": Vietnamese decimal comma)."""
+        return tuple(decimal(v) + "%" for v in self.values)
