@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic  # noqa: E402
 from bench_docs import write_section  # noqa: E402
 
+from xladdin.commands.config import set_config  # noqa: E402
 from xladdin.commands.forms import issue_forms  # noqa: E402
-from xladdin.commands.operations import set_config  # noqa: E402
 from xladdin.core.layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_SHEET  # noqa: E402
 from xladdin.io.form_io import restamp  # noqa: E402
 from xladdin.io.workspace import init_workspace  # noqa: E402

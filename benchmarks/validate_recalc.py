@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic  # noqa: E402
 from bench_docs import write_section  # noqa: E402
 
-from xladdin.commands.operations import recalc_workbook, validate_workbook  # noqa: E402
+from xladdin.commands.recalc import recalc_workbook  # noqa: E402
+from xladdin.commands.validate import validate_workbook  # noqa: E402
 from xladdin.io.workspace import init_workspace  # noqa: E402
 
 TODAY = date(2026, 11, 21)

@@ -31,7 +31,7 @@ def workspace(tmp_path: Path) -> Workspace:
 def imported(workspace: Workspace, plan_docx: Path) -> Workspace:
     from datetime import datetime
 
-    from xladdin.commands.operations import import_plan
+    from xladdin.commands.plan import import_plan
 
     import_plan(plan_docx, workbook=workspace.workbook, now=datetime(2026, 11, 21, 9, 0))
     return workspace

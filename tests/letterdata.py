@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xladdin.commands.operations import set_config
+from xladdin.commands.config import set_config
 from xladdin.core.layout import SHEET_TASKS, TASK_COLUMNS
 from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.io.workspace import Workspace
@@ -67,7 +67,7 @@ def reported_source(root: Path, plan: Path) -> Path:
     """A tracker with the sample imported and the reports above (make it once, copy it)."""
     from datetime import datetime
 
-    from xladdin.commands.operations import import_plan
+    from xladdin.commands.plan import import_plan
     from xladdin.io.workspace import init_workspace
 
     ws = init_workspace(root)

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from xladdin.commands.operations import catalogue_records
+from xladdin.commands.plan import catalogue_records
 from xladdin.core.agencies import Agency, AgencyCatalogue
 from xladdin.core.layout import (
     AGENCY_COLUMNS,

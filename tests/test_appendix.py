@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PLANS
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xladdin.core.appendix import header_field, parse_appendix
@@ -143,6 +143,7 @@ cell = st.text(alphabet=st.sampled_from(list("IVX1.2 aĐbc\u00a0")), max_size=8)
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(cell, cell, cell, cell), max_size=25))
+@example(rows=[("I", "", "", ""), ("", "", "", "1")])  # a section title's continuation row
 def test_any_grid_gives_unique_keys(rows: list[tuple[str, str, str, str]]) -> None:
     doc = _doc(("TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian thực hiện"), *rows)
     keys = [r.key for r in parse_appendix(doc).rows]

@@ -10,15 +10,16 @@ from typing import Any
 
 import pytest
 import xlremote
+from backends import canonical
 from test_merge import fill
 from xlremote import actions, alerts, open_book, payload_from_workbook
 
 from xladdin.adapters import buttons
+from xladdin.commands.config import set_config
+from xladdin.commands.export import export_tasks
 from xladdin.commands.forms import issue_forms
 from xladdin.commands.merge import merge_returns
-from xladdin.commands.operations import export_tasks, set_config
 from xladdin.core.layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
-from xladdin.core.table import col_letter
 from xladdin.io.workspace import Workspace
 
 xw_remote = xlremote.xw_remote
@@ -65,15 +66,13 @@ def test_merge_button_writes_what_the_cli_writes(
     # The CLI on an identical copy: the button must write the same values.
     cli = merge_returns(workbook=copy / imported.workbook.name, now=NOW, today=TODAY)
     after = {t["key"]: t for t in export_tasks(workbook=copy / imported.workbook.name, today=TODAY)}
-    written = xlremote.values_written(book, SHEET_TASKS)
+    tasks = xlremote.sheet_after(book, SHEET_TASKS)
     changed = {(c.key, c.field) for r in cli.accepted for c in r.changes}
     assert changed
-    rows_by_key = {t["key"]: i for i, t in enumerate(export_tasks(workbook=imported.workbook))}
+    rows_by_key = {r[0]: r for r in tasks[1:] if r and r[0]}
     for key, field in changed:
-        anchor = f"{col_letter(FIELDS.index(field) + 1)}2"
-        column = next(v for a, v in written.items() if a.split(":")[0] == anchor)
-        got = column[rows_by_key[key]][0]
-        assert got == after[key][field], (key, field)
+        got = rows_by_key[key][FIELDS.index(field)]
+        assert canonical(got) == canonical(after[key][field]), (key, field)
     log = xlremote.values_written(book, SHEET_LOG)
     (block,) = log.values()
     actions_log = [row[[c.field for c in LOG_COLUMNS].index("action")] for row in block]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from xladdin.adapters.cli import main
-from xladdin.commands.operations import EXPORT_FIELDS, export_tasks
+from xladdin.commands.export import EXPORT_FIELDS, export_tasks
 from xladdin.io.workspace import Workspace
 
 
@@ -43,7 +43,7 @@ def test_export_json_acceptance_examples(
         and t["II.1.1"]["parent"] == "II.1"
     )
     # "Văn Phòng Tỉnh ủy" (as printed) is the same agency as "Văn phòng Tỉnh ủy"
-    from xladdin.commands.operations import catalogue_from_frame
+    from xladdin.commands.plan import catalogue_from_frame
     from xladdin.core.agencies import AgencyCatalogue
     from xladdin.io.tracker_io import TrackerWorkbook
 

@@ -17,8 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from xladdin.book.base import read_data
+from xladdin.book.file import open_tracker
+from xladdin.commands.config import set_config
 from xladdin.commands.forms import FormsOutcome, issue_forms, resolve_period
-from xladdin.commands.operations import read_data, set_config
 from xladdin.core.agencies import Agency, AgencyCatalogue
 from xladdin.core.errors import UsageError, WorkbookFormatError
 from xladdin.core.form_content import STATUS_MEANINGS, AgencyForm, form_file_name, instructions
@@ -45,7 +47,6 @@ from xladdin.core.model import level_from_label
 from xladdin.core.period import parse_period
 from xladdin.core.signing import canonical, sign, verify
 from xladdin.io.form_io import form_bytes
-from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.io.workspace import Workspace
 
 NOW = datetime(2026, 11, 21, 10, 0)
@@ -350,7 +351,7 @@ def test_same_issue_time_gives_the_same_bytes() -> None:
 def _expected(ws: Workspace) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Lead and coordination keys by agency code, straight from the tracker (every lead of
     the sample plan names one agency)."""
-    data = read_data(TrackerWorkbook.open(ws.workbook))
+    data = read_data(open_tracker(ws.workbook))
     catalogue = data.catalogue()
     lead: dict[str, list[str]] = {}
     coord: dict[str, list[str]] = {}
@@ -393,7 +394,7 @@ def test_every_agency_with_tasks_gets_one_form(issued: tuple[Workspace, FormsOut
 def test_issued_forms_read_back(issued: tuple[Workspace, FormsOutcome]) -> None:
     ws, outcome = issued
     lead, coord = _expected(ws)
-    tasks = {t["key"]: t for t in read_data(TrackerWorkbook.open(ws.workbook)).task_records()}
+    tasks = {t["key"]: t for t in read_data(open_tracker(ws.workbook)).task_records()}
     secret = ws.secret()
     for f in outcome.forms:
         data = f.path.read_bytes()

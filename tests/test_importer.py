@@ -4,7 +4,8 @@ import dataclasses
 from datetime import date, datetime
 from pathlib import Path
 
-from xladdin.commands.operations import export_tasks, import_plan
+from xladdin.commands.export import export_tasks
+from xladdin.commands.plan import import_plan
 from xladdin.core.agencies import AgencyCatalogue
 from xladdin.core.appendix import Appendix, parse_appendix
 from xladdin.core.importer import merge_appendix

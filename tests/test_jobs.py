@@ -416,8 +416,8 @@ def returned(imported: Workspace) -> tuple[Workspace, Path]:
     """An agency's filled return waiting in the inbox (old enough to be read at once)."""
     from test_merge import fill
 
+    from xladdin.commands.config import set_config
     from xladdin.commands.forms import issue_forms
-    from xladdin.commands.operations import set_config
 
     set_config({"period": "2026-11"}, workbook=imported.workbook)
     forms = issue_forms("2026-11", workbook=imported.workbook, now=datetime(2026, 11, 21, 9, 0))

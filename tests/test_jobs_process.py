@@ -17,8 +17,9 @@ import openpyxl
 import pytest
 from test_merge import fill
 
+from xladdin.commands.config import set_config
+from xladdin.commands.export import export_tasks
 from xladdin.commands.forms import issue_forms
-from xladdin.commands.operations import export_tasks, set_config
 from xladdin.core.layout import FORM_FIRST_ROW, FORM_SHEET
 from xladdin.io.files import sha256_file
 from xladdin.io.jobs_io import log_path

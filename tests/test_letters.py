@@ -39,12 +39,13 @@ from letterdata import (
     add_reports,
 )
 
+from xladdin.book.base import read_data
+from xladdin.book.file import open_tracker
 from xladdin.commands.letters import LettersOutcome, make_letters
-from xladdin.commands.operations import import_plan, read_data
+from xladdin.commands.plan import import_plan
 from xladdin.core.errors import UsageError
 from xladdin.core.letterhead import clean_text, committee_body, date_text, percent, short_date
 from xladdin.core.letters import LetterKind, file_name, parse_kind
-from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.io.workspace import Workspace, init_workspace
 
 DATE_LINE = "Điện Biên, ngày 21 tháng 11 năm 2026"
@@ -230,7 +231,7 @@ def test_report_figures_tables_remarks_and_chart(made: dict[LetterKind, LettersO
 def test_every_letter_has_the_party_format(
     reported: Workspace, made: dict[LetterKind, LettersOutcome]
 ) -> None:
-    catalogue = read_data(TrackerWorkbook.open(reported.workbook)).catalogue()
+    catalogue = read_data(open_tracker(reported.workbook)).catalogue()
     to = {a.code: a.addressee_line for a in catalogue}
     files = list(_files(made))
     assert len(files) == 12
@@ -295,7 +296,7 @@ def _check_format(doc: Any, addressee: str) -> None:
 
 def test_every_name_comes_from_the_config(reported: Workspace, tmp_path: Path) -> None:
     """Another province, another office, no "K/T": nothing of Điện Biên is left."""
-    from xladdin.commands.operations import set_config
+    from xladdin.commands.config import set_config
 
     other = tmp_path / "other.xlsm"
     other.write_bytes(reported.workbook.read_bytes())

@@ -19,11 +19,11 @@ from letterdata import reported_source, workspace_with
 from xlremote import actions, alerts, open_book, payload_from_workbook
 
 from xladdin.adapters import buttons
-from xladdin.commands.operations import read_data
+from xladdin.book.base import read_data
+from xladdin.book.file import open_tracker
 from xladdin.core.letters import LetterKind, build_letters
 from xladdin.core.tracker import recalc
 from xladdin.io import letters_io
-from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.io.workspace import Workspace
 
 xw_remote = xlremote.xw_remote
@@ -47,7 +47,7 @@ def _book(ws: Workspace) -> Any:
 
 
 def _expected_reminders(ws: Workspace) -> list[str]:
-    data = read_data(TrackerWorkbook.open(ws.workbook))
+    data = read_data(open_tracker(ws.workbook))
     result = recalc(data, date.today())  # the button dates its letters today
     plan = build_letters(LetterKind.REMINDER, result, data.catalogue(), data.config)
     return [letter.file_name for letter in plan.letters]

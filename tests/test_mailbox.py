@@ -30,9 +30,10 @@ from conftest import corpus_generator
 from imapclient import IMAPClient
 from imapserver import ImapServer, dovecot_binary, running_dovecot
 
+from xladdin.commands.config import set_config
+from xladdin.commands.export import export_tasks
 from xladdin.commands.mailbox import MailDisposition, MailOutcome, collect_mail, finish_mail
 from xladdin.commands.merge import MergeOutcome, merge_returns
-from xladdin.commands.operations import export_tasks, set_config
 from xladdin.core.layout import LOG_COLUMNS, SHEET_LOG
 from xladdin.core.merge import ACTION_RECEIVED
 from xladdin.io.mail_state import STATE_NAME

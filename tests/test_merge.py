@@ -11,9 +11,10 @@ from typing import Any
 import openpyxl
 import pytest
 
+from xladdin.commands.config import set_config
+from xladdin.commands.export import export_tasks
 from xladdin.commands.forms import issue_forms
 from xladdin.commands.merge import merge_returns
-from xladdin.commands.operations import export_tasks, set_config
 from xladdin.core.layout import (
     FORM_COLUMNS,
     FORM_FIRST_ROW,

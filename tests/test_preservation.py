@@ -17,7 +17,8 @@ import openpyxl
 import pytest
 from richbook import assert_preserved, enrich
 
-from xladdin.commands.operations import import_plan, set_config
+from xladdin.commands.config import set_config
+from xladdin.commands.plan import import_plan
 from xladdin.core.layout import SHEET_AGENCIES, SHEET_CONFIG, SHEET_LOG, SHEET_TASKS
 from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.io.workspace import Workspace

@@ -16,7 +16,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from xladdin.adapters.cli import main
-from xladdin.commands.operations import recalc_workbook, set_config
+from xladdin.commands.config import set_config
+from xladdin.commands.recalc import recalc_workbook
 from xladdin.core.agencies import Agency, AgencyCatalogue
 from xladdin.core.layout import (
     AGENCY_COLUMNS,

@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 from conftest import corpus_generator
 
+from xladdin.commands.export import export_tasks
 from xladdin.commands.merge import merge_returns
-from xladdin.commands.operations import export_tasks
 from xladdin.core.layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_SHEET, LOG_COLUMNS, SHEET_LOG
 from xladdin.core.merge import ACTION_CHANGED, ACTION_RECEIVED, HEADERS
 from xladdin.io.tracker_io import TrackerWorkbook

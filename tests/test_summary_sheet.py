@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import python_calamine
 
-from xladdin.commands.operations import recalc_workbook
+from xladdin.commands.recalc import recalc_workbook
 from xladdin.core.layout import SHEET_SUMMARY, SUMMARY_CHART_TITLE
 from xladdin.io.chartxml import first_chart_part
 from xladdin.io.workspace import Workspace

@@ -22,7 +22,9 @@ import pandas as pd
 import pytest
 
 from xladdin.adapters.cli import main
-from xladdin.commands.operations import read_data, validate_workbook
+from xladdin.book.base import read_data
+from xladdin.book.file import open_tracker
+from xladdin.commands.validate import validate_workbook
 from xladdin.core.layout import (
     AGENCY_COLUMNS,
     CHECK_COLUMNS,
@@ -390,8 +392,9 @@ def _break_tracker(path: Path) -> FaultyTracker:
 
 @pytest.fixture
 def faulty(imported: Workspace) -> FaultyTracker:
-    book = TrackerWorkbook.open(imported.workbook)
-    assert check(read_data(book), TODAY) == []  # the sample itself is clean
+    assert (
+        check(read_data(open_tracker(imported.workbook)), TODAY) == []
+    )  # the sample itself is clean
     return _break_tracker(imported.workbook)
 
 
@@ -431,13 +434,13 @@ def test_fixture_has_many_kinds_of_fault(faulty: FaultyTracker) -> None:
 
 
 def test_check_finds_exactly_the_faults(faulty: FaultyTracker) -> None:
-    findings = check(read_data(TrackerWorkbook.open(faulty.path)), TODAY)
+    findings = check(read_data(open_tracker(faulty.path)), TODAY)
     assert _shown(findings) == faulty.expected
     assert [f.code for f in findings] == faulty.codes
 
 
 def test_findings_name_the_field_of_their_column(faulty: FaultyTracker) -> None:
-    findings = check(read_data(TrackerWorkbook.open(faulty.path)), TODAY)
+    findings = check(read_data(open_tracker(faulty.path)), TODAY)
     columns = {
         SHEET_TASKS: TASK_COLUMNS,
         SHEET_AGENCIES: AGENCY_COLUMNS,
@@ -448,7 +451,7 @@ def test_findings_name_the_field_of_their_column(faulty: FaultyTracker) -> None:
 
 
 def test_future_update_is_relative_to_the_injected_today(faulty: FaultyTracker) -> None:
-    data = read_data(TrackerWorkbook.open(faulty.path))
+    data = read_data(open_tracker(faulty.path))
     codes_then = [f.code for f in check(data, date(2026, 12, 1))]
     assert "updated_future" not in codes_then  # 01/12/2026 is not after 01/12/2026
     assert codes_then.count("updated_invalid") == 1
@@ -477,7 +480,7 @@ def test_file_run_lists_the_same_findings_in_checks_sheet(
 
 
 def test_validate_workbook_and_cli_agree_with_check(faulty: FaultyTracker) -> None:
-    pure = check(read_data(TrackerWorkbook.open(faulty.path)), TODAY)
+    pure = check(read_data(open_tracker(faulty.path)), TODAY)
     outcome = validate_workbook(workbook=faulty.path, today=TODAY)
     assert outcome.findings == pure
     assert main(["validate", "-w", str(faulty.path), "--today", "21/11/2026"]) == 1
@@ -496,7 +499,7 @@ def test_clean_tracker_clears_the_previous_findings(faulty: FaultyTracker, runne
         ):
             book.write_table(sheet, columns, _strip_rows(faulty.originals[name]), key_field=key)
 
-    assert check(read_data(TrackerWorkbook.open(faulty.path)), TODAY) == []
+    assert check(read_data(open_tracker(faulty.path)), TODAY) == []
     findings = RUNNERS[runner](faulty.path)
     assert findings == []
     assert _check_sheet(faulty.path) == []

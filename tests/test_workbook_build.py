@@ -11,8 +11,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
-from xladdin.workbook_build.build import SRC_DIR, WORKBOOK_PATH, build_workbook
+from xladdin.core.ribbon import BUTTONS, BUTTONS_MODULE, groups, help_text
+from xladdin.workbook_build.build import WORKBOOK_PATH, build_workbook
 from xladdin.workbook_build.vba import read_vba_modules
 
 
@@ -30,21 +32,36 @@ def test_package_parts_and_ribbon_relationship() -> None:
 
 
 def test_every_ribbon_action_has_a_callback_and_a_python_target() -> None:
-    ribbon = (SRC_DIR / "customUI14.xml").read_text(encoding="utf-8")
-    actions = re.findall(r'onAction="(\w+)"', ribbon)
-    assert len(actions) == 8
+    """The ribbon and the Ribbon module in the built workbook hold exactly the button list,
+    and each callback runs an existing button function."""
     with zipfile.ZipFile(WORKBOOK_PATH) as zf:
+        ribbon = etree.fromstring(zf.read("customUI/customUI14.xml"))
         modules = read_vba_modules(zf.read("xl/vbaProject.bin"))
+    controls = ribbon.findall(".//{*}button")
+    assert [c.get("id") for c in controls] == [b.control_id for b in BUTTONS]
+    assert [c.get("onAction") for c in controls] == [b.callback for b in BUTTONS]
+    assert [c.get("label") for c in controls] == [b.label for b in BUTTONS]
+    assert [g.get("label") for g in ribbon.findall(".//{*}group")] == [g.label for g in groups()]
     source = modules["Ribbon"]
-    buttons = importlib.import_module("xladdin.adapters.buttons")
-    for action in actions:
-        m = re.search(rf"Sub {action}\(control As IRibbonControl\)\r\n(.*?)End Sub", source, re.S)
-        assert m, f"no ribbon callback for {action}"
-        call = re.search(
-            r'RunPython "import xladdin\.adapters\.buttons as b; b\.(\w+)\(\)"', m.group(1)
+    assert source.isascii()
+    buttons = importlib.import_module(BUTTONS_MODULE)
+    for b in BUTTONS:
+        m = re.search(
+            rf"Sub {b.callback}\(control As IRibbonControl\)\r\n(.*?)End Sub", source, re.S
         )
-        assert call, f"{action} does not RunPython a button"
-        assert inspect.isfunction(getattr(buttons, call.group(1)))
+        assert m, f"no ribbon callback for {b.callback}"
+        call = re.search(r'RunPython "import ([\w.]+) as b; b\.(\w+)\(\)"', m.group(1))
+        assert call, f"{b.callback} does not RunPython a button"
+        assert call.groups() == (BUTTONS_MODULE, b.function)
+        assert inspect.isfunction(getattr(buttons, b.function))
+    assert len(re.findall(r"^Sub ", source, re.M)) == len(BUTTONS)
+
+
+def test_help_box_names_every_button() -> None:
+    text = help_text()
+    for b in BUTTONS:
+        if b.function != "show_help":
+            assert f"• {b.label}: " in text
 
 
 def test_libreoffice_reads_the_vba_modules(tmp_path: Path) -> None:

@@ -232,6 +232,39 @@ def values_written(source: Any, sheet: str | int) -> dict[str, list[list[Any]]]:
     return result
 
 
+def sheet_after(book: Any, sheet: str) -> list[list[Any]]:
+    """The values of ``sheet`` once the client replayed the book's actions: the payload's
+    values with every ``rangeClearContents`` (cells become ``""``), ``sheetClearContents``
+    and ``setValues`` applied in order. Rows and columns grow as writes reach them."""
+    payload = next(s for s in book.impl.api["sheets"] if s["name"] == sheet)
+    grid = [list(r) for r in payload["values"]]
+
+    def ensure(rows: int, cols: int) -> None:
+        while len(grid) < rows:
+            grid.append([])
+        for r in grid:
+            r.extend([""] * (cols - len(r)))
+
+    for action in actions(book):
+        if action.get("sheet_name") != sheet:
+            continue
+        func = action["func"]
+        if func == "sheetClearContents":
+            grid = [["" for _ in r] for r in grid]
+            continue
+        if func not in ("setValues", "rangeClearContents"):
+            continue
+        r0, c0 = action["start_row"], action["start_column"]
+        n_rows, n_cols = action["row_count"], action["column_count"]
+        ensure(r0 + n_rows, max([c0 + n_cols, *(len(r) for r in grid)]))
+        for i in range(n_rows):
+            for j in range(n_cols):
+                grid[r0 + i][c0 + j] = (
+                    "" if func == "rangeClearContents" else action["values"][i][j]
+                )
+    return grid
+
+
 def _on_sheet(action: Mapping[str, Any], sheet: str | int) -> bool:
     if isinstance(sheet, int):
         return bool(action.get("sheet_position") == sheet)

@@ -1,6 +1,6 @@
 """The ``theodoi`` command: every ribbon button, without Excel.
 
-Each command parses its options, makes one call into :mod:`xladdin.commands.operations`
+Each command parses its options, makes one call into :mod:`xladdin.commands`
 and prints the outcome in Vietnamese. Exit codes: 0 ok, 1 findings, 2 usage or
 fatal error. Tracebacks only with ``--debug``.
 """
@@ -110,7 +110,7 @@ def init_cmd(folder: Path, force: bool) -> None:
 @WORKBOOK_OPTION
 def import_cmd(plan: Path, workbook: Path | None) -> None:
     """Nhập phụ lục nhiệm vụ từ tệp kế hoạch Word (.docx) vào sổ theo dõi."""
-    from ..commands.operations import import_plan
+    from ..commands.plan import import_plan
 
     with console.status("Đang nhập phụ lục…"):
         outcome = import_plan(plan, workbook=workbook)
@@ -180,7 +180,7 @@ def export_cmd(
     """Xuất trang “Nhiệm vụ” (kèm tiến độ, tình trạng hạn tính lại) ra JSON hoặc CSV.
 
     JSON có thêm khóa “summary” chứa số liệu tổng hợp; với CSV dùng --summary."""
-    from ..commands.operations import EXPORT_FIELDS, summary_figures
+    from ..commands.export import EXPORT_FIELDS, summary_figures
 
     tasks, figures = summary_figures(workbook=workbook, today=today.date() if today else None)
     if summary is not None:
@@ -206,7 +206,7 @@ def export_cmd(
 @TODAY_OPTION
 def validate_cmd(workbook: Path | None, today: Any) -> None:
     """Kiểm tra dữ liệu các trang “Nhiệm vụ”, “Cơ quan”, “Cấu hình”; ghi lỗi vào trang “Kiểm tra”."""
-    from ..commands.operations import validate_workbook
+    from ..commands.validate import validate_workbook
     from ..core.errors import FindingsError
 
     with console.status("Đang kiểm tra dữ liệu…"):
@@ -242,7 +242,7 @@ def print_findings(findings: Sequence[Any]) -> None:
 @TODAY_OPTION
 def recalc_cmd(workbook: Path | None, today: Any) -> None:
     """Tính lại tiến độ, tình trạng hạn và trang “Tổng hợp” (kèm biểu đồ)."""
-    from ..commands.operations import recalc_workbook
+    from ..commands.recalc import recalc_workbook
 
     with console.status("Đang tính tiến độ…"):
         outcome = recalc_workbook(workbook=workbook, today=today.date() if today else None)

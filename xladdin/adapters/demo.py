@@ -13,18 +13,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..commands.config import set_config
+from ..commands.export import export_tasks
 from ..commands.forms import FormsOutcome, issue_forms_with_letters
 from ..commands.merge import MergeOutcome, merge_returns
-from ..commands.operations import (
-    ImportOutcome,
-    RecalcOutcome,
-    ValidateOutcome,
-    export_tasks,
-    import_plan,
-    recalc_workbook,
-    set_config,
-    validate_workbook,
-)
+from ..commands.plan import ImportOutcome, import_plan
+from ..commands.recalc import RecalcOutcome, recalc_workbook
+from ..commands.validate import ValidateOutcome, validate_workbook
 from ..core.layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_REPORT_DATE_CELL, FORM_SHEET
 from ..io.form_io import restamp
 from ..io.workspace import Workspace, bundled, init_workspace

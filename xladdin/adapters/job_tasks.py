@@ -82,7 +82,7 @@ def _recalc_if_needed(ctx: JobContext) -> str:
     """Recalculate when the tracker changed since the last recalc (a merge, an edit in Excel)
     or the day changed (due states move with "today"). Otherwise nothing is written, so the
     backup folder keeps real history instead of one copy per tick."""
-    from ..commands.operations import recalc_workbook
+    from ..commands.recalc import recalc_workbook
 
     workbook = ctx.workspace.workbook
     today = ctx.now.date()

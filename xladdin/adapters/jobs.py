@@ -156,12 +156,13 @@ def tracker_config(workspace: Workspace) -> Callable[[], Mapping[str, str]]:
     cache: dict[str, Any] = {}
 
     def load() -> Mapping[str, str]:
-        from ..io.tracker_io import TrackerWorkbook
+        from ..book.base import read_config
+        from ..book.file import open_tracker
 
         st = workspace.workbook.stat()
         stamp = (st.st_mtime_ns, st.st_size)
         if cache.get("stamp") != stamp:
-            cache["config"] = TrackerWorkbook.open(workspace.workbook).read_config()
+            cache["config"] = read_config(open_tracker(workspace.workbook))
             cache["stamp"] = stamp
         return dict(cache["config"])
 

@@ -7,11 +7,14 @@ issuing again for the same period replaces that agency's file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from ..book.base import Book, read_data
+from ..book.file import open_tracker
 from ..core.agencies import Agency
 from ..core.errors import UsageError
 from ..core.forms import plan_forms
@@ -19,9 +22,7 @@ from ..core.layout import SHEET_CONFIG
 from ..core.period import Period, current_period, parse_period
 from ..core.tracker import TrackerData
 from ..io.form_io import write_form
-from ..io.tracker_io import TrackerWorkbook
-from ..io.workspace import Workspace, find_workspace
-from .operations import read_data
+from ..io.workspace import Workspace
 
 
 class IssuedForm(NamedTuple):
@@ -60,8 +61,8 @@ def issue_forms(
     period: str | None = None, *, workbook: Path | None = None, now: datetime | None = None
 ) -> FormsOutcome:
     """Write the forms of ``period`` for every agency that leads or coordinates a task."""
-    ws = find_workspace(workbook)
-    return write_forms(read_data(TrackerWorkbook.open(ws.workbook)), ws, period, now=now)
+    book = open_tracker(workbook)
+    return write_forms(read_data(book), book.workspace, period, now=now)
 
 
 def write_forms(
@@ -133,6 +134,27 @@ def write_forms_and_letters(
     return outcome, [f.docx for f in done.files]
 
 
+def run(
+    book: Book, period: str | None = None, *, now: datetime | None = None, pdf: bool = False
+) -> tuple[FormsOutcome, list[Path]]:
+    """The forms and their cover letters, from the tracker's data (the tracker is only read)."""
+    return write_forms_and_letters(read_data(book), book.workspace, period, now=now, pdf=pdf)
+
+
+def message(outcome: FormsOutcome, letters: Sequence[Path]) -> str:
+    lines = [
+        f"Đã tạo {len(outcome.forms)} phiếu báo cáo kỳ {outcome.period.label} và "
+        f"{len(letters)} công văn đề nghị báo cáo trong thư mục:",
+        str(outcome.folder),
+    ]
+    if outcome.unassigned:
+        lines.append(
+            f"{len(outcome.unassigned)} nhiệm vụ chưa có cơ quan chủ trì trong danh mục nên không "
+            "vào phiếu nào: " + ", ".join(outcome.unassigned[:10])
+        )
+    return "\n".join(lines)
+
+
 def issue_forms_with_letters(
     period: str | None = None,
     *,
@@ -140,10 +162,8 @@ def issue_forms_with_letters(
     pdf: bool = False,
     now: datetime | None = None,
 ) -> tuple[FormsOutcome, list[Path]]:
-    """``theodoi forms``: the forms and their cover letters, from the tracker file."""
-    ws = find_workspace(workbook)
-    data = read_data(TrackerWorkbook.open(ws.workbook))
-    return write_forms_and_letters(data, ws, period, now=now, pdf=pdf)
+    """:func:`run` on the tracker file (``theodoi forms``)."""
+    return run(open_tracker(workbook), period, now=now, pdf=pdf)
 
 
 __all__ = [
@@ -151,7 +171,9 @@ __all__ = [
     "IssuedForm",
     "issue_forms",
     "issue_forms_with_letters",
+    "message",
     "resolve_period",
+    "run",
     "write_forms",
     "write_forms_and_letters",
 ]

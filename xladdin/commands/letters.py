@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..book.base import Book, read_data
+from ..book.file import open_tracker
 from ..core.letters import KIND_LABELS, LetterKind, build_letters, parse_kind
 from ..core.period import Period
 from ..core.tracker import TrackerData, recalc
 from ..io import letters_io
-from ..io.tracker_io import TrackerWorkbook
-from ..io.workspace import Workspace, find_workspace
-from .operations import read_data
+from ..io.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -101,9 +101,28 @@ def make_letters(
     letter_kind = parse_kind(kind)
     # Checked first: a missing LibreOffice must not leave a batch of .docx without its PDFs.
     soffice = letters_io.require_soffice() if pdf else None
-    ws = find_workspace(workbook)
-    data = read_data(TrackerWorkbook.open(ws.workbook))
-    return write_letters(data, ws, [letter_kind], agency=agency, soffice=soffice, today=today)
+    book = open_tracker(workbook)
+    return write_letters(
+        read_data(book), book.workspace, [letter_kind], agency=agency, soffice=soffice, today=today
+    )
+
+
+# The consolidated report and the reminders are what the office sends on its own initiative;
+# requests for reports go out with the forms.
+BUTTON_KINDS = (LetterKind.REPORT, LetterKind.REMINDER)
+
+
+def run(book: Book, kinds: Sequence[LetterKind | str] = BUTTON_KINDS) -> LettersOutcome:
+    """The letters of ``kinds`` from the tracker's data, with PDFs when LibreOffice is there."""
+    soffice = letters_io.find_soffice()
+    return write_letters(read_data(book), book.workspace, kinds, soffice=soffice)
+
+
+def message(outcome: LettersOutcome) -> str:
+    lines = summary_lines(outcome)
+    if outcome.files and not any(f.pdf for f in outcome.files):
+        lines.append("Máy chưa cài LibreOffice nên chưa có bản PDF (chỉ có bản Word).")
+    return "\n".join(lines)
 
 
 def summary_lines(

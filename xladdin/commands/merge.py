@@ -1,7 +1,8 @@
 """``theodoi merge``: returned forms from the inbox (or given paths) into the tracker.
 
-Reads and checks every return before taking the tracker's lock, applies the accepted ones
-in one write (backup, atomic replace; nothing is written when none is accepted, so a
+:func:`run` works on any :class:`~xladdin.book.base.Book`: the file (CLI, jobs) or the
+workbook open in Excel (the "Tổng hợp phiếu" button). On the file, every return is read and
+checked before the tracker's lock is taken. The accepted ones are applied in one write (backup, atomic replace; nothing is written when none is accepted, so a
 refused return leaves the tracker byte-identical), then files each processed file under
 ``archive/`` by its hash and writes a report next to the period's forms.
 """
@@ -18,6 +19,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..book.base import Book, header_positions, read_config, read_data, read_table
+from ..book.file import edit_tracker, open_tracker
 from ..core.layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
 from ..core.merge import (
     MergeContext,
@@ -32,9 +35,7 @@ from ..core.returns import FormFile, SourceProblem
 from ..core.tracker import TrackerData, period_of
 from ..io import files
 from ..io.return_io import ReturnRefused, collect, open_form
-from ..io.tracker_io import TrackerWorkbook
-from ..io.workspace import Workspace, find_workspace
-from .operations import _editing, read_data
+from ..io.workspace import Workspace
 
 REFUSED_DIR = "tu-choi"
 
@@ -47,6 +48,7 @@ class MergeOutcome:
     backup: Path | None
     report: Path | None
     archived: list[Path] = field(default_factory=list)
+    inbox: Path | None = None
 
     @property
     def accepted(self) -> list[ReturnResult]:
@@ -122,6 +124,60 @@ def plan_merge(
     return MergePlan(results, cells, log_rows)
 
 
+def run(
+    book: Book,
+    paths: Sequence[Path] = (),
+    *,
+    today: date,
+    now: datetime,
+    archive: bool = True,
+    returns: tuple[list[FormFile], list[ReturnResult]] | None = None,
+) -> MergeOutcome:
+    """Merge the returns under ``paths`` (default: the inbox) into the tracker.
+
+    ``returns`` are the returns already read by :func:`read_returns` (the file path reads
+    them before taking the tracker's lock). The tracker is made durable
+    (:meth:`Book.save`) before the returns leave the inbox, so a merge is never lost with
+    its files already archived."""
+    ws = book.workspace
+    data = read_data(book)
+    config = data.config
+    period = period_of(config, today)
+    inbox = ws.folder(config, "inbox_dir")
+    forms, results = returns if returns is not None else read_returns(list(paths) or [inbox])
+    if not forms and not results:
+        return MergeOutcome(ws, period, [], None, None, inbox=inbox)
+    log = read_table(book, SHEET_LOG, LOG_COLUMNS).to_dict("records")
+    plan = plan_merge(forms, data, log, secret=ws.secret(), period=period, today=today, now=now)
+    backup = None
+    if plan.log_rows:
+        positions = header_positions(book, SHEET_TASKS, TASK_COLUMNS)
+        grid = {
+            (row, positions[f]): v for row, fields in plan.cells.items() for f, v in fields.items()
+        }
+        book.write_cells(SHEET_TASKS, grid)
+        book.append_rows(SHEET_LOG, LOG_COLUMNS, plan.log_rows)
+        backup = book.save()
+    results = [*results, *plan.results]
+    return finish(ws, config, period, inbox, results, backup, now, archive=archive)
+
+
+def message(outcome: MergeOutcome) -> str:
+    if not outcome.results:
+        return f"Thư mục nhận phiếu {outcome.inbox} đang trống: không có phiếu nào để tổng hợp."
+    lines = [
+        f"Tổng hợp phiếu kỳ {outcome.period.label}: {len(outcome.accepted)} phiếu được tổng hợp "
+        f"({outcome.cells_changed} ô thay đổi), {len(outcome.refused)} phiếu bị từ chối."
+    ]
+    for r in outcome.refused[:5]:
+        lines.append(f"• {r.name}: {r.reasons[0] if r.reasons else ''}")
+    if len(outcome.refused) > 5:
+        lines.append(f"… và {len(outcome.refused) - 5} phiếu khác.")
+    if outcome.report:
+        lines.append(f"Chi tiết: {outcome.report}")
+    return "\n".join(lines)
+
+
 def merge_returns(
     paths: Sequence[Path] = (),
     *,
@@ -130,29 +186,20 @@ def merge_returns(
     today: date | None = None,
     archive: bool = True,
 ) -> MergeOutcome:
-    ws = find_workspace(workbook)
+    """:func:`run` on the tracker file (``theodoi merge``, the scheduled job)."""
     now = now or datetime.now().replace(microsecond=0)
-    today = today or now.date()
-    config = TrackerWorkbook.open(ws.workbook).read_config()
-    inbox = ws.folder(config, "inbox_dir")
-    forms, results = read_returns(list(paths) or [inbox])
-    with _editing(ws) as (book, config):
-        period = period_of(config, today)
-        log = book.read_table(SHEET_LOG, LOG_COLUMNS).to_dict("records")
-        plan = plan_merge(
-            forms, read_data(book), log, secret=ws.secret(), period=period, today=today, now=now
+    # Returns are read and checked before the lock is taken: reading thousands of them must
+    # not keep other writers (the scheduled job, a second clerk) waiting.
+    inbox = inbox_of(open_tracker(workbook))
+    returns = read_returns(list(paths) or [inbox])
+    with edit_tracker(workbook) as book:
+        return run(
+            book, paths, today=today or now.date(), now=now, archive=archive, returns=returns
         )
-        if plan.log_rows:
-            positions = book.header_positions(SHEET_TASKS, TASK_COLUMNS)
-            grid = {
-                (row, positions[f]): v
-                for row, fields in plan.cells.items()
-                for f, v in fields.items()
-            }
-            book.write_grid(SHEET_TASKS, grid)
-            book.append_rows(SHEET_LOG, LOG_COLUMNS, plan.log_rows)
-    results = [*results, *plan.results]
-    return finish(ws, config, period, inbox, results, book.last_backup, now, archive=archive)
+
+
+def inbox_of(book: Book) -> Path:
+    return book.workspace.folder(read_config(book), "inbox_dir")
 
 
 def finish(
@@ -167,7 +214,7 @@ def finish(
     archive: bool = True,
 ) -> MergeOutcome:
     """After the tracker is written: file the processed returns and write the report."""
-    outcome = MergeOutcome(ws, period, results, backup, None)
+    outcome = MergeOutcome(ws, period, results, backup, None, inbox=inbox)
     if archive:
         outcome.archived = _archive(ws, config, inbox, results)
     outcome.report = _write_report(ws, config, period, results, now)

@@ -206,7 +206,7 @@ def _build_rows(
         ):
             for f in ("content", "lead", "coordinating", "timeframe", "notes"):
                 if v[f]:
-                    prev[f] = f"{prev[f]} {v[f]}".strip()
+                    prev[f] = f"{prev.get(f, '')} {v[f]}".strip()
             continue
         if _ROMAN.match(tt.upper()) and not v["lead"] and not v["timeframe"]:
             section = unique(tt.upper(), n)

@@ -6,11 +6,12 @@ The backends draw them (:mod:`xladdin.io.chartxml` in the file, ``set_source_dat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .letterhead import decimal
-from .table import col_letter
+from .table import col_index, col_letter
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,27 @@ class ChartSeries:
             raise ValueError(
                 f"{len(self.categories)} categories but {len(self.values)} values in the series"
             )
+
+    def source_address(self) -> str:
+        """The one range holding the series' name, categories and values (``$D$4:$E$9``),
+        as Excel's ``SetSourceData`` takes it: categories in the first column, the name
+        above the values."""
+        cells = [
+            *_corners(self.name_ref),
+            *_corners(self.categories_ref),
+            *_corners(self.values_ref),
+        ]
+        top, left = min(r for r, _ in cells), min(c for _, c in cells)
+        bottom, right = max(r for r, _ in cells), max(c for _, c in cells)
+        return f"${col_letter(left)}${top}:${col_letter(right)}${bottom}"
+
+
+_CELL = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
+
+
+def _corners(ref: str) -> list[tuple[int, int]]:
+    """(row, column) of each cell named after the ``!`` of a reference."""
+    return [(int(r), col_index(c)) for c, r in _CELL.findall(ref.rsplit("!", 1)[-1])]
 
 
 def quote_sheet(name: str) -> str:

@@ -235,7 +235,10 @@ CONFIG_ITEMS: tuple[ConfigItem, ...] = (
     ),
 )
 
-TASKS_FIRST_DATA_ROW = 2
+# Every table sheet (Nhiệm vụ, Cơ quan, Cấu hình, Nhật ký, Kiểm tra) has its headers in row 1
+# and its data from row 2; readers and both backends' writers take the row from here.
+HEADER_ROW = 1
+FIRST_DATA_ROW = 2
 
 
 def task_column(field: str) -> Column:

@@ -7,9 +7,11 @@ only needs the number of agencies.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .chart import ChartSeries, range_ref
 from .layout import (
     PLAN_FIGURES,
     SHEET_SUMMARY,
@@ -25,7 +27,6 @@ from .layout import (
     SummaryBlock,
 )
 from .recalc import Recalc
-from .table import col_letter
 
 Cells = dict[tuple[int, int], Any]
 
@@ -35,24 +36,32 @@ class SummaryGrid:
     cells: Cells
     stamp: str
     blocks: dict[str, list[list[Any]]]  # block title -> data rows (for bulk writes)
-    n_agencies: int
 
     @property
     def last_row(self) -> int:
         return max((r for r, _ in self.cells), default=SUMMARY_FIRST_DATA_ROW)
 
-    def chart_refs(self) -> tuple[str, str, str]:
-        """(series name, categories, values) references of the completion-rate chart."""
-        first = SUMMARY_FIRST_DATA_ROW
-        last = first + max(self.n_agencies, 1) - 1
-        c0 = col_letter(SUMMARY_AGENCIES.first_col)
-        c1 = col_letter(SUMMARY_AGENCIES.first_col + 1)
-        sheet = f"'{SHEET_SUMMARY}'"
-        return (
-            f"{sheet}!${c1}${SUMMARY_HEADER_ROW}",
-            f"{sheet}!${c0}${first}:${c0}${last}",
-            f"{sheet}!${c1}${first}:${c1}${last}",
-        )
+    @property
+    def chart(self) -> ChartSeries:
+        return agency_chart(self.blocks[SUMMARY_AGENCIES.title])
+
+
+def agency_chart(agencies: Sequence[Sequence[Any]]) -> ChartSeries:
+    """The chart on "Tổng hợp": completion rate by lead agency, read from the first two
+    columns of the agency block; one (empty) row when there are no agencies yet, as in the
+    template. The one description of that chart: the template, the file backend's cached
+    points and Excel's ``SetSourceData`` all come from here."""
+    col = SUMMARY_AGENCIES.first_col
+    first = SUMMARY_FIRST_DATA_ROW
+    last = first + max(len(agencies), 1) - 1
+    return ChartSeries(
+        name_ref=range_ref(SHEET_SUMMARY, col + 1, SUMMARY_HEADER_ROW),
+        name=SUMMARY_AGENCIES.columns[1].header,
+        categories_ref=range_ref(SHEET_SUMMARY, col, first, last),
+        categories=[str(r[0]) for r in agencies],
+        values_ref=range_ref(SHEET_SUMMARY, col + 1, first, last),
+        values=[float(r[1]) for r in agencies],
+    )
 
 
 def stamp_text(result: Recalc) -> str:
@@ -120,4 +129,4 @@ def summary_grid(result: Recalc) -> SummaryGrid:
             for c, value in enumerate(row, start=block.first_col):
                 if value is not None and value != "":
                     cells[(r, c)] = value
-    return SummaryGrid(cells, stamp, blocks, len(agencies))
+    return SummaryGrid(cells, stamp, blocks)

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import WorkbookFormatError
-from .layout import CONFIG_ITEMS, Column
+from .layout import CONFIG_ITEMS, FIRST_DATA_ROW, HEADER_ROW, Column
 from .model import fold
 
 Rows = list[list[Any]]
@@ -102,10 +102,10 @@ def table_from_rows(
     fields = [c.field for c in columns]
     if not rows:
         return records_frame([], [*fields, "_row"])
-    header = {i + 1: h for i, h in enumerate(rows[0])}
+    header = {i + 1: h for i, h in enumerate(rows[HEADER_ROW - 1])}
     positions = column_positions(header, columns, sheet=sheet, source=source, required=required)
     records = []
-    for n, raw in enumerate(rows[1:], start=2):
+    for n, raw in enumerate(rows[FIRST_DATA_ROW - 1 :], start=FIRST_DATA_ROW):
         rec: dict[str, Any] = {}
         for col in columns:
             p = positions.get(col.field)

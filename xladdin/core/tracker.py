@@ -1,13 +1,13 @@
-"""The tracker's data as frames, and the core calls the buttons, CLI and jobs all make.
+"""The tracker's data as frames, and the pure core calls every command starts from.
 
 :class:`TrackerData` is what one bulk read of the "Nhiệm vụ", "Cơ quan" and "Cấu hình"
-sheets gives, whether from the file (:mod:`xladdin.io.tracker_io`) or from the open
-workbook (:mod:`xladdin.adapters.buttons`). :func:`check` and :func:`recalc` are pure.
+sheets gives (:func:`xladdin.book.base.read_data`), whichever backend holds the workbook.
+:func:`check` and :func:`recalc` are pure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -16,17 +16,9 @@ import pandas as pd
 
 from ..validators import Finding, validate_tracker
 from .agencies import AgencyCatalogue, CatalogueConflictError, agencies_from_records
-from .layout import (
-    AGENCY_COLUMNS,
-    CONFIG_COLUMNS,
-    SHEET_AGENCIES,
-    SHEET_CONFIG,
-    SHEET_TASKS,
-    TASK_COLUMNS,
-)
 from .period import Period, current_period
 from .recalc import Recalc, recalculate
-from .table import config_values, records_frame, table_from_rows
+from .table import config_values, records_frame
 
 
 @dataclass(frozen=True)
@@ -34,21 +26,6 @@ class TrackerData:
     tasks: pd.DataFrame
     agencies: pd.DataFrame
     config_table: pd.DataFrame
-
-    @classmethod
-    def from_rows(cls, sheets: Mapping[str, Sequence[Sequence[Any]]], source: str) -> TrackerData:
-        """From each sheet's values as Excel gives them (row 1 = headers)."""
-        return cls(
-            tasks=table_from_rows(
-                sheets[SHEET_TASKS], TASK_COLUMNS, sheet=SHEET_TASKS, source=source
-            ),
-            agencies=table_from_rows(
-                sheets[SHEET_AGENCIES], AGENCY_COLUMNS, sheet=SHEET_AGENCIES, source=source
-            ),
-            config_table=table_from_rows(
-                sheets[SHEET_CONFIG], CONFIG_COLUMNS, sheet=SHEET_CONFIG, source=source
-            ),
-        )
 
     @property
     def config(self) -> dict[str, str]:

@@ -79,7 +79,8 @@ class TrackerWorkbook:
                 book.last_backup = book.save(book.backup_dir)
 
     # -- reading ---------------------------------------------------------------
-    def _rows(self, sheet: str) -> list[list[Any]]:
+    def rows(self, sheet: str) -> list[list[Any]]:
+        """The sheet's values as calamine reads them from the file's bytes (cached)."""
         import python_calamine
 
         if self._calamine is None:
@@ -106,11 +107,11 @@ class TrackerWorkbook:
     ) -> pd.DataFrame:
         """One row per non-empty sheet row, fields as columns, plus ``_row`` (Excel row)."""
         return table_from_rows(
-            self._rows(sheet), columns, sheet=sheet, source=self.path.name, required=required
+            self.rows(sheet), columns, sheet=sheet, source=self.path.name, required=required
         )
 
     def header_positions(self, sheet: str, columns: Sequence[Column]) -> dict[str, int]:
-        rows = self._rows(sheet)
+        rows = self.rows(sheet)
         header = {i + 1: h for i, h in enumerate(rows[0] if rows else [])}
         return column_positions(header, columns, sheet=sheet, source=self.path.name)
 
@@ -210,6 +211,11 @@ class TrackerWorkbook:
         xml = grid_sheet_xml(self.pkg.read(part), cells, clear_from_row=clear_from_row or keep_all)
         self.pkg.write(part, xml)
         if chart is not None:
-            update_first_chart(self.pkg, part, chart)
+            self.set_chart(sheet, chart)
         self.pkg.drop_calc_chain_if_needed(sheet)
+        self._mark(sheet)
+
+    def set_chart(self, sheet: str, series: ChartSeries) -> None:
+        """Repoint the first chart of the sheet's drawing (references and cached points)."""
+        update_first_chart(self.pkg, self.pkg.sheet_part(sheet), series)
         self._mark(sheet)

@@ -1,7 +1,7 @@
 """Build ``workbook/TheoDoiNhiemVu.xlsm`` from the text sources, without Excel.
 
-The sheet layout comes from :mod:`xladdin.core.layout`, the ribbon XML and VBA
-modules from ``workbook/src/``. Every part is generated here and zipped with a
+The sheet layout comes from :mod:`xladdin.core.layout`, the ribbon XML and its VBA
+callbacks from the button list in :mod:`xladdin.core.ribbon`. Every part is generated here and zipped with a
 fixed timestamp, so the same sources always give the same bytes and nobody has
 to edit the binary by hand.
 """
@@ -35,6 +35,7 @@ from ..core.layout import (
 from ..core.table import col_letter
 from ..io.chartxml import CT_CHART, CT_DRAWING
 from ..io.sheetxml import cell_xml
+from .ribbon import ribbon_module, ribbon_xml
 from .styles import (
     HEAD,
     NS,
@@ -48,7 +49,6 @@ from .summary_sheet import summary_parts, summary_sheet_xml
 from .vba import VbaModule, build_vba_project, document_module, parse_bas
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-SRC_DIR = Path(__file__).resolve().parents[2] / "workbook" / "src"
 WORKBOOK_PATH = Path(__file__).resolve().parents[2] / "workbook" / "TheoDoiNhiemVu.xlsm"
 
 
@@ -349,13 +349,11 @@ def vba_modules() -> list[VbaModule]:
     # which is why pyproject pins xlwings exactly.
     xlwings_bas = Path(xlwings.__file__).with_name("xlwings.bas").read_text(encoding="cp1252")
     mods.append(parse_bas(xlwings_bas, kind="standard"))
-    for bas in sorted(SRC_DIR.glob("*.bas")):
-        mods.append(parse_bas(bas.read_text(encoding="cp1252"), kind="standard"))
+    mods.append(parse_bas(ribbon_module(), kind="standard"))
     return mods
 
 
 def build_workbook() -> bytes:
-    """The shipped tracker: layout, VBA project and ribbon from the text sources."""
+    """The shipped tracker: layout, VBA project and ribbon (from :mod:`xladdin.core.ribbon`)."""
     vba = build_vba_project(vba_modules(), project_name="TheoDoiNhiemVu")
-    ribbon = (SRC_DIR / "customUI14.xml").read_bytes()
-    return build_workbook_bytes(vba_project=vba, ribbon_xml=ribbon)
+    return build_workbook_bytes(vba_project=vba, ribbon_xml=ribbon_xml())

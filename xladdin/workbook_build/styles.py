@@ -18,11 +18,11 @@ from ..core.layout import (
     DUE_OVERDUE,
     DUE_SOON,
     FINDING_FILL,
+    FIRST_DATA_ROW,
     LEVEL_LABELS,
     SHEET_CHECKS,
     STATUS_NOT_STARTED,
     TASK_COLOURS,
-    TASKS_FIRST_DATA_ROW,
     Column,
     Level,
 )
@@ -146,7 +146,7 @@ def finding_formula(sheet: str) -> str:
 def task_class_formulas(columns: Sequence[Column]) -> dict[str, str]:
     """Formula of each row colour class of "Nhiệm vụ", for the first data row."""
     col = _letters(columns)
-    r = TASKS_FIRST_DATA_ROW
+    r = FIRST_DATA_ROW
     due = f"${col['due_state']}{r}"
     level = f"${col['level']}{r}"
     status = f"${col['status']}{r}"
@@ -176,7 +176,7 @@ def conditional_xml(sheet: str, columns: Sequence[Column], *, row_colours: bool)
 
     One element holding every rule: LibreOffice applies the first matching rule of a
     range, Excel the rules in priority order with stopIfTrue, so both agree."""
-    first = TASKS_FIRST_DATA_ROW
+    first = FIRST_DATA_ROW
     rules = [_rule(finding_formula(sheet), DXF_FINDING, 1)]
     if row_colours:
         formulas = task_class_formulas(columns)

@@ -7,17 +7,14 @@ those values show as numbers, percentages and dates without styling each cell.
 
 from __future__ import annotations
 
-from ..core.chart import ChartSeries, range_ref
 from ..core.layout import (
-    SHEET_SUMMARY,
-    SUMMARY_AGENCIES,
     SUMMARY_BLOCKS,
     SUMMARY_CHART_TITLE,
-    SUMMARY_FIRST_DATA_ROW,
     SUMMARY_HEADER_ROW,
     SUMMARY_STAMP_CELL,
     SUMMARY_TITLE_ROW,
 )
+from ..core.summary import agency_chart
 from ..core.table import col_letter
 from ..io.chartxml import bar_chart_xml, drawing_xml
 from ..io.sheetxml import cell_xml
@@ -32,21 +29,6 @@ CHART_FROM = (23, 1)  # (row, column) of its top-left cell
 CHART_TO = (46, 4)  # the chart ends where this cell begins
 REL_DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
 REL_CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
-
-
-def initial_series() -> ChartSeries:
-    """Completion rate by lead agency: the first two columns of that block, one row
-    until a recalculation writes the agencies."""
-    first = SUMMARY_AGENCIES.first_col
-    r = SUMMARY_FIRST_DATA_ROW
-    return ChartSeries(
-        name_ref=range_ref(SHEET_SUMMARY, first + 1, SUMMARY_HEADER_ROW),
-        name=SUMMARY_AGENCIES.columns[1].header,
-        categories_ref=range_ref(SHEET_SUMMARY, first, r, r),
-        categories=(),
-        values_ref=range_ref(SHEET_SUMMARY, first + 1, r, r),
-        values=(),
-    )
 
 
 def _last_col() -> int:
@@ -132,5 +114,5 @@ def summary_parts(sheet_part: str) -> list[tuple[str, bytes]]:
         (f"{folder}/_rels/{name}.rels", _rels(REL_DRAWING, "../drawings/drawing1.xml")),
         ("xl/drawings/drawing1.xml", drawing_xml("rId1", CHART_NAME, CHART_FROM, CHART_TO)),
         ("xl/drawings/_rels/drawing1.xml.rels", _rels(REL_CHART, "../charts/chart1.xml")),
-        ("xl/charts/chart1.xml", bar_chart_xml(SUMMARY_CHART_TITLE, initial_series())),
+        ("xl/charts/chart1.xml", bar_chart_xml(SUMMARY_CHART_TITLE, agency_chart([]))),
     ]

@@ -50,8 +50,9 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import openpyxl  # noqa: E402
 from openpyxl.workbook.workbook import Workbook  # noqa: E402
 
+from xladdin.commands.config import set_config  # noqa: E402
 from xladdin.commands.forms import issue_forms  # noqa: E402
-from xladdin.commands.operations import import_plan, set_config  # noqa: E402
+from xladdin.commands.plan import import_plan  # noqa: E402
 from xladdin.core.form_content import form_file_name  # noqa: E402
 from xladdin.core.layout import (  # noqa: E402
     FORM_COLUMNS,

@@ -1,0 +1,129 @@
+"""The one interface every command works on: the tracker workbook, wherever it is open.
+
+A command (:mod:`xladdin.commands`) reads whole sheets and writes whole columns, tables,
+blocks and log rows through a :class:`Book`. Two backends implement it, in the manner of
+xlwings' own engines:
+
+- :class:`xladdin.book.file.FileBook`: the ``.xlsm`` on disk, patched part by part (every
+  other byte kept), saved atomically under a lock after a backup;
+- :class:`xladdin.book.excel.ExcelBook`: the workbook open in Excel, through xlwings, one
+  bulk read or write per operation, so the number of Excel calls does not grow with rows.
+
+The readers below are shared: both backends hand over raw rows and the same
+:func:`xladdin.core.table.table_from_rows` turns them into frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from ..core.chart import ChartSeries
+from ..core.layout import (
+    AGENCY_COLUMNS,
+    CONFIG_COLUMNS,
+    SHEET_AGENCIES,
+    SHEET_CONFIG,
+    SHEET_TASKS,
+    TASK_COLUMNS,
+    Column,
+)
+from ..core.table import Rows, column_positions, config_values, table_from_rows
+from ..core.tracker import TrackerData
+from ..io.workspace import Workspace
+
+Cells = Mapping[tuple[int, int], Any]  # (row, column), 1-based -> value; None empties the cell
+NoteCell = tuple[str, int, int]  # (sheet, row, column)
+
+
+class Book(Protocol):
+    """The tracker's sheets, read and written in bulk."""
+
+    @property
+    def name(self) -> str:
+        """The file name, for messages."""
+
+    @property
+    def workspace(self) -> Workspace:
+        """The folder the tracker lives in, with its inbox, outbox, archive and secret."""
+
+    def rows(self, sheet: str) -> Rows:
+        """Every value from A1 to the last used cell (row 1 = headers), in one read.
+        A missing sheet raises :class:`~xladdin.core.errors.WorkbookFormatError`."""
+
+    def write_table(
+        self,
+        sheet: str,
+        columns: Sequence[Column],
+        records: Sequence[Mapping[str, Any]],
+        *,
+        key_field: str | None = None,
+    ) -> None:
+        """Replace the data rows of a table; the header row stays. With ``key_field`` the
+        cells of the user's own columns (and, on disk, row heights and styles) move with
+        their row's key."""
+
+    def write_cells(self, sheet: str, cells: Cells) -> None:
+        """Set these cells; every other cell keeps its value."""
+
+    def write_block(self, sheet: str, cells: Cells, *, clear_from_row: int) -> None:
+        """Empty every row from ``clear_from_row`` down, then set ``cells``."""
+
+    def set_chart(self, sheet: str, series: ChartSeries) -> None:
+        """Point the sheet's first chart at ``series`` (a sheet without a chart is left)."""
+
+    def append_rows(
+        self, sheet: str, columns: Sequence[Column], records: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Add rows after the last used row (the audit log): earlier rows stay untouched."""
+
+    def replace_notes(
+        self, old: Iterable[NoteCell], new: Mapping[NoteCell, str], *, mark: str
+    ) -> None:
+        """Remove the notes starting with ``mark`` at ``old`` cells, then add ``new`` ones."""
+
+    def save(self) -> Path | None:
+        """Make the writes so far durable now (after a backup of the file on disk); the
+        backup's path, if one was made."""
+
+
+# -- the shared readers ------------------------------------------------------------------
+def read_table(
+    book: Book, sheet: str, columns: Sequence[Column], *, required: bool = True
+) -> pd.DataFrame:
+    """One record per non-empty row, fields as columns, plus ``_row`` (Excel row)."""
+    return table_from_rows(
+        book.rows(sheet), columns, sheet=sheet, source=book.name, required=required
+    )
+
+
+def header_positions(book: Book, sheet: str, columns: Sequence[Column]) -> dict[str, int]:
+    """Column (1-based) of each field, found by its header text in row 1."""
+    rows = book.rows(sheet)
+    header = {i + 1: h for i, h in enumerate(rows[0] if rows else [])}
+    return column_positions(header, columns, sheet=sheet, source=book.name)
+
+
+def read_data(book: Book) -> TrackerData:
+    """The "Nhiệm vụ", "Cơ quan" and "Cấu hình" sheets: what validate, recalc, forms,
+    merge and letters all start from."""
+    return TrackerData(
+        tasks=read_table(book, SHEET_TASKS, TASK_COLUMNS),
+        agencies=read_table(book, SHEET_AGENCIES, AGENCY_COLUMNS),
+        config_table=read_table(book, SHEET_CONFIG, CONFIG_COLUMNS),
+    )
+
+
+def read_config(book: Book) -> dict[str, str]:
+    return config_values(read_table(book, SHEET_CONFIG, CONFIG_COLUMNS))
+
+
+def last_used_row(rows: Rows) -> int:
+    """The last row holding a value (0 for an empty sheet)."""
+    for n in range(len(rows), 0, -1):
+        if any(v is not None and v != "" for v in rows[n - 1]):
+            return n
+    return 0
