@@ -25,8 +25,10 @@ from rich.table import Table
 from .. import __version__
 from ..core.errors import TheoDoiError
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# soft_wrap: messages are whole sentences; a terminal wraps them itself, and a log, Task
+# Scheduler or a pipe gets each message on one line (never split at column 80).
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 HEADINGS = {"Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Đối số"}
 

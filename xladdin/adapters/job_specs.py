@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import time, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import schedule
 
 from ..core.layout import CONFIG_ITEMS
 from ..core.model import fold, nfc
+from ..io.workspace import Workspace
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 _SCHEDULE_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -158,3 +159,14 @@ def specs_from_config(
             weekday = parse_weekday(fallback("report_weekday", "ngày lập báo cáo"))
         specs.append(JobSpec(REPORT, LABELS[REPORT], Timing(at=report, weekday=weekday)))
     return specs, problems
+
+
+@dataclass
+class JobContext:
+    """What a job gets: the workspace, the jobs' "now", the config and its own memo (a dict
+    kept in the state file between runs)."""
+
+    workspace: Workspace
+    now: datetime
+    config: Mapping[str, str]
+    memo: dict[str, Any] = field(default_factory=dict)

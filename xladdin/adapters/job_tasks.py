@@ -20,8 +20,7 @@ from typing import Any
 from ..core.errors import TheoDoiError
 from ..core.model import nfc
 from ..io import files, jobs_io
-from .job_specs import COLLECT, REMINDERS, REPORT
-from .jobs import JobContext
+from .job_specs import COLLECT, REMINDERS, REPORT, JobContext
 
 log = logging.getLogger("xladdin.adapters.jobs")
 

@@ -23,7 +23,7 @@ import signal
 import sys
 import time as _time_module
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -33,7 +33,7 @@ import schedule
 from ..core.errors import TheoDoiError, WorkbookBusyError
 from ..io import files, jobs_io
 from ..io.workspace import Workspace, find_workspace
-from .job_specs import COLLECT, LABELS, JobSpec, specs_from_config
+from .job_specs import COLLECT, LABELS, JobContext, JobSpec, specs_from_config
 
 log = logging.getLogger("xladdin.adapters.jobs")
 
@@ -117,15 +117,6 @@ class JobSkipped(Exception):
     """A job could not run now for a reason that is not a fault; it is tried again later."""
 
 
-@dataclass
-class JobContext:
-    """What a job gets: the workspace, the jobs' "now", the config and its own memo (a dict
-    kept in the state file between runs)."""
-
-    workspace: Workspace
-    now: datetime
-    config: Mapping[str, str]
-    memo: dict[str, Any] = field(default_factory=dict)
 
 
 Runner = Callable[[JobContext], str]
