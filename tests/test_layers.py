@@ -36,7 +36,10 @@ IO_MAY_USE = {
 
 def _modules() -> dict[str, Path]:
     found = {}
-    for base, package in ((ROOT / "xladdin", "xladdin"), (ROOT / "validators", "xladdin.validators")):
+    for base, package in (
+        (ROOT / "xladdin", "xladdin"),
+        (ROOT / "validators", "xladdin.validators"),
+    ):
         for path in base.rglob("*.py"):
             parts = list(path.relative_to(base).with_suffix("").parts)
             if parts[-1] == "__init__":

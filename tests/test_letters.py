@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 from docxread import (
@@ -43,9 +44,10 @@ from xladdin.book.base import read_data
 from xladdin.book.file import open_tracker
 from xladdin.commands.letters import LettersOutcome, make_letters
 from xladdin.commands.plan import import_plan
+from xladdin.core.agencies import AgencyCatalogue
 from xladdin.core.errors import UsageError
 from xladdin.core.letterhead import clean_text, committee_body, date_text, percent, short_date
-from xladdin.core.letters import LetterKind, file_name, parse_kind
+from xladdin.core.letters import KINDS, LetterKind, build_letters, file_name, parse_kind
 from xladdin.io.workspace import Workspace, init_workspace
 
 DATE_LINE = "Điện Biên, ngày 21 tháng 11 năm 2026"
@@ -130,6 +132,16 @@ def test_file_names_and_kinds() -> None:
         parse_kind("cong-van")
     with pytest.raises(UsageError, match="Chưa chọn loại công văn"):
         parse_kind(None)
+
+
+def test_every_kind_has_one_description_and_no_fallback() -> None:
+    assert set(KINDS) == set(LetterKind)
+    assert len({k.template for k in KINDS.values()}) == len(KINDS)
+    assert len({k.file_prefix for k in KINDS.values()}) == len(KINDS)
+    for spec in KINDS.values():
+        assert (ROOT / "templates" / f"{spec.template}.docx").is_file()
+    with pytest.raises(UsageError, match="không có"):
+        build_letters("cong-van", None, AgencyCatalogue(), {})  # type: ignore[arg-type]
 
 
 # -- which letters --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from xladdin.adapters.cli import main
 from xladdin.commands.letters import make_letters
 from xladdin.core.errors import OutputError, TemplateError
 from xladdin.core.layout import SHEET_TASKS, TASK_COLUMNS
-from xladdin.core.letters import TEMPLATES, LetterKind
+from xladdin.core.letters import KINDS, LetterKind
 from xladdin.io import letters_io
 from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.io.workspace import Workspace
@@ -69,7 +69,7 @@ def test_template_script_is_deterministic(tmp_path: Path) -> None:
         out.mkdir()
         subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, timeout=120)
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
-    assert sorted(outputs[0]) == sorted(f"{name}.docx" for name in TEMPLATES.values())
+    assert sorted(outputs[0]) == sorted(f"{name}.docx" for name in (k.template for k in KINDS.values()))
     assert outputs[0] == outputs[1]
     check = subprocess.run([sys.executable, str(script), "--check", "--out", str(tmp_path / "1")])
     assert check.returncode == 0
@@ -82,7 +82,7 @@ def test_template_xml_keeps_the_schema_order() -> None:
 
     from xladdin._templates.docx_parts import PPR_ORDER, TBLPR_ORDER
 
-    for name in TEMPLATES.values():
+    for name in (k.template for k in KINDS.values()):
         doc = open_docx(letters_io.template_path(name))
         for tag, order in (("w:pPr", PPR_ORDER), ("w:tblPr", TBLPR_ORDER)):
             rank = {qn(f"w:{n}"): i for i, n in enumerate(order)}
@@ -94,7 +94,7 @@ def test_template_xml_keeps_the_schema_order() -> None:
 def test_every_template_variable_is_documented_in_the_readme() -> None:
     readme = README.read_text(encoding="utf-8")
     section = readme[readme.index("### Biến dùng trong mẫu") :]
-    for name in TEMPLATES.values():
+    for name in (k.template for k in KINDS.values()):
         used = letters_io.template_variables(letters_io.template_path(name))
         assert used, name
         missing = sorted(v for v in used if f"`{v}`" not in section)

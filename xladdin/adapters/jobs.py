@@ -117,8 +117,6 @@ class JobSkipped(Exception):
     """A job could not run now for a reason that is not a fault; it is tried again later."""
 
 
-
-
 Runner = Callable[[JobContext], str]
 RunStatus = Literal["done", "skipped", "failed"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..book.base import Book, read_data
 from ..book.file import open_tracker
-from ..core.letters import KIND_LABELS, LetterKind, build_letters, parse_kind
+from ..core.letters import KINDS, LetterKind, build_letters, parse_kind
 from ..core.period import Period
 from ..core.tracker import TrackerData, recalc
 from ..io import letters_io
@@ -135,7 +135,7 @@ def summary_lines(
         counts: dict[LetterKind, int] = {}
         for f in outcome.files:
             counts[f.kind] = counts.get(f.kind, 0) + 1
-        what = ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in counts.items())
+        what = ", ".join(f"{n} {KINDS[k].label}" for k, n in counts.items())
         lines = [f"Đã lập {what} ({outcome.period.label}) trong thư mục {outcome.folder}:"]
         shown = outcome.files if limit is None else outcome.files[:limit]
         for f in shown:

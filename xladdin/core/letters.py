@@ -21,7 +21,7 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -50,22 +50,6 @@ class LetterKind(StrEnum):
     REPORT = "bao-cao"
 
 
-# Template file (without .docx) and file-name prefix of each kind.
-TEMPLATES: dict[LetterKind, str] = {
-    LetterKind.REQUEST: "de_nghi_bao_cao",
-    LetterKind.REMINDER: "don_doc",
-    LetterKind.REPORT: "bao_cao_tong_hop",
-}
-FILE_PREFIXES: dict[LetterKind, str] = {
-    LetterKind.REQUEST: "CV_DeNghiBaoCao",
-    LetterKind.REMINDER: "CV_DonDoc",
-    LetterKind.REPORT: "BaoCao_TongHop",
-}
-KIND_LABELS: dict[LetterKind, str] = {
-    LetterKind.REQUEST: "công văn đề nghị báo cáo",
-    LetterKind.REMINDER: "công văn đôn đốc",
-    LetterKind.REPORT: "báo cáo tổng hợp",
-}
 CHART_TITLE = "Tỷ lệ hoàn thành nhiệm vụ theo cơ quan chủ trì (%)"
 
 
@@ -84,7 +68,7 @@ def parse_kind(value: str | LetterKind | None) -> LetterKind:
 
 def file_name(kind: LetterKind, period_code: str, agency_code: str = "") -> str:
     """``CV_DonDoc_VPTU_2026-11.docx``, ``BaoCao_TongHop_2026-11.docx``."""
-    parts = [FILE_PREFIXES[kind], agency_code, period_code]
+    parts = [KINDS[kind].file_prefix, agency_code, period_code]
     return "_".join(p for p in parts if p) + ".docx"
 
 
@@ -98,7 +82,7 @@ class Letter:
 
     @property
     def template(self) -> str:
-        return TEMPLATES[self.kind]
+        return KINDS[self.kind].template
 
 
 @dataclass
@@ -436,6 +420,47 @@ def report_letter(result: Recalc, head: Letterhead) -> Letter:
     )
 
 
+def _report(
+    result: Recalc, catalogue: AgencyCatalogue, head: Letterhead, agency: str | None
+) -> LetterPlan:
+    if agency is not None:
+        raise UsageError("Báo cáo tổng hợp gồm mọi cơ quan: bỏ --agency.")
+    return LetterPlan(LetterKind.REPORT, [report_letter(result, head)])
+
+
+def _requests(
+    result: Recalc, catalogue: AgencyCatalogue, head: Letterhead, agency: str | None
+) -> LetterPlan:
+    return request_letters(result, catalogue, head, agency=agency)
+
+
+def _reminders(
+    result: Recalc, catalogue: AgencyCatalogue, head: Letterhead, agency: str | None
+) -> LetterPlan:
+    return reminder_letters(result, catalogue, head, agency=agency)
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """Everything that differs between letter kinds, in one row."""
+
+    template: str  # templates/<template>.docx
+    file_prefix: str  # CV_DonDoc_<agency>_<period>.docx
+    label: str  # how messages name the kind
+    build: Callable[[Recalc, AgencyCatalogue, Letterhead, str | None], LetterPlan]
+
+
+# The one description of each letter kind; adding a kind means a row here, a template and a
+# LetterKind value (docs/how-to.md).
+KINDS: dict[LetterKind, KindSpec] = {
+    LetterKind.REQUEST: KindSpec(
+        "de_nghi_bao_cao", "CV_DeNghiBaoCao", "công văn đề nghị báo cáo", _requests
+    ),
+    LetterKind.REMINDER: KindSpec("don_doc", "CV_DonDoc", "công văn đôn đốc", _reminders),
+    LetterKind.REPORT: KindSpec("bao_cao_tong_hop", "BaoCao_TongHop", "báo cáo tổng hợp", _report),
+}
+
+
 def build_letters(
     kind: LetterKind,
     result: Recalc,
@@ -446,11 +471,6 @@ def build_letters(
 ) -> LetterPlan:
     """The letters of ``kind`` for every relevant agency, or for the one ``agency`` (code or
     name); the letter date is the recalculation's ``today``."""
+    spec = KINDS[parse_kind(kind)]  # an unknown kind is a usage error, never a fallback
     head = Letterhead.from_config(config, result.today, result.period)
-    if kind is LetterKind.REPORT:
-        if agency is not None:
-            raise UsageError("Báo cáo tổng hợp gồm mọi cơ quan: bỏ --agency.")
-        return LetterPlan(kind, [report_letter(result, head)])
-    if kind is LetterKind.REQUEST:
-        return request_letters(result, catalogue, head, agency=agency)
-    return reminder_letters(result, catalogue, head, agency=agency)
+    return spec.build(result, catalogue, head, agency)

@@ -110,11 +110,6 @@ class TrackerWorkbook:
             self.rows(sheet), columns, sheet=sheet, source=self.path.name, required=required
         )
 
-    def header_positions(self, sheet: str, columns: Sequence[Column]) -> dict[str, int]:
-        rows = self.rows(sheet)
-        header = {i + 1: h for i, h in enumerate(rows[0] if rows else [])}
-        return column_positions(header, columns, sheet=sheet, source=self.path.name)
-
     def read_tasks(self) -> pd.DataFrame:
         return self.read_table(SHEET_TASKS, TASK_COLUMNS)
 
