@@ -69,7 +69,9 @@ def test_template_script_is_deterministic(tmp_path: Path) -> None:
         out.mkdir()
         subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, timeout=120)
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
-    assert sorted(outputs[0]) == sorted(f"{name}.docx" for name in (k.template for k in KINDS.values()))
+    assert sorted(outputs[0]) == sorted(
+        f"{name}.docx" for name in (k.template for k in KINDS.values())
+    )
     assert outputs[0] == outputs[1]
     check = subprocess.run([sys.executable, str(script), "--check", "--out", str(tmp_path / "1")])
     assert check.returncode == 0

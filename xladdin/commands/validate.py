@@ -14,7 +14,14 @@ from pathlib import Path
 
 from ..book.base import Book, NoteCell, read_data
 from ..book.file import edit_tracker
-from ..core.layout import CHECK_COLUMNS, SHEET_AGENCIES, SHEET_CHECKS, SHEET_CONFIG, SHEET_TASKS
+from ..core.layout import (
+    CHECK_COLUMNS,
+    FIRST_DATA_ROW,
+    SHEET_AGENCIES,
+    SHEET_CHECKS,
+    SHEET_CONFIG,
+    SHEET_TASKS,
+)
 from ..core.table import Rows
 from ..core.tracker import check
 from ..io.workspace import Workspace
@@ -52,7 +59,7 @@ def run(book: Book, today: date) -> ValidateOutcome:
     # The last run's notes sit on the cells its first NOTE_LIMIT "Kiểm tra" rows name.
     old = [
         cell
-        for line in previous[1 : NOTE_LIMIT + 1]
+        for line in previous[FIRST_DATA_ROW - 1 : FIRST_DATA_ROW - 1 + NOTE_LIMIT]
         if (cell := _cell(headers, *(list(line) + [None] * 3)[:3])) is not None
     ]
     new = {
