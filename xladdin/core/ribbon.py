@@ -28,7 +28,7 @@ class Button:
     control_id: str  # the ribbon control id
     group: Group
     label: str
-    image: str  # an imageMso name
+    image: str  # an imageMso name from Excel's own control list (tests/data/excel_control_ids.txt)
     supertip: str  # the tooltip under the label
     help: str  # its line in the "Hướng dẫn" box
 
@@ -45,7 +45,7 @@ BUTTONS: tuple[Button, ...] = (
         "btnImport",
         DATA,
         "Nhập phụ lục",
-        "ImportWord",
+        "GetExternalDataImportClassic",
         "Đọc bảng phụ lục nhiệm vụ từ tệp kế hoạch Word (.docx) vào trang “Nhiệm vụ”; dữ liệu "
         "theo dõi đã có được giữ nguyên.",
         "đọc bảng phụ lục từ tệp kế hoạch Word (.docx) mới nhất trong thư mục làm việc.",
@@ -77,7 +77,7 @@ BUTTONS: tuple[Button, ...] = (
         "btnForms",
         FORMS,
         "Tạo phiếu báo cáo",
-        "ExportExcel",
+        "SendCopySendToMailRecipient",
         "Tạo cho mỗi cơ quan một phiếu báo cáo (.xlsx) của kỳ báo cáo trong thư mục gửi đi.",
         "phiếu .xlsx và công văn đề nghị báo cáo cho từng cơ quan (thư mục outbox).",
     ),
@@ -87,7 +87,7 @@ BUTTONS: tuple[Button, ...] = (
         "btnMerge",
         FORMS,
         "Tổng hợp phiếu",
-        "ImportExcel",
+        "Consolidate",
         "Đọc các phiếu cơ quan gửi về trong thư mục nhận phiếu và cập nhật vào sổ theo dõi.",
         "đọc các phiếu trong thư mục inbox, kiểm tra, ghi vào sổ và lưu sổ.",
     ),
