@@ -4,7 +4,7 @@
    return (an attachment ending .xlsx, .xlsm, .xls, .zip, .eml or .msg), saves each as
    ``<inbox>/mail_<uid>_<hash>.eml`` (an attached .eml/.msg as a file of its own) and records
    it in the workspace's mail state file *before* anything is merged.
-2. The job merges the inbox (``merge_ops.merge_returns``) as for files dropped there by hand.
+2. The job merges the inbox (``xladdin.commands.merge.merge_returns``) as for files dropped there by hand.
 3. :func:`finish_mail` looks up the merge results of each message's files and moves the
    message to the "processed" folder when all its returns were accepted (or were already
    merged), else to the "rejected" folder, marks it read and records that.

@@ -2,9 +2,10 @@
 
 :func:`run` works on any :class:`~xladdin.book.base.Book`: the file (CLI, jobs) or the
 workbook open in Excel (the "Tổng hợp phiếu" button). On the file, every return is read and
-checked before the tracker's lock is taken. The accepted ones are applied in one write (backup, atomic replace; nothing is written when none is accepted, so a
-refused return leaves the tracker byte-identical), then files each processed file under
-``archive/`` by its hash and writes a report next to the period's forms.
+checked before the tracker's lock is taken. The accepted ones are applied in one write
+(backup, atomic replace; nothing is written when none is accepted, so a refused return
+leaves the tracker byte-identical), then each processed file is filed under ``archive/`` by
+its hash and a report is written next to the period's forms.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Find the task appendix among a plan's tables and turn its rows into tasks.
 
-Pure: works on :class:`~xladdin.io.docx_io.RawDocument` grids. The key scheme is
+Pure: works on :class:`~xladdin.core.document.RawDocument` grids. The key scheme is
 a contract (forms and returns refer to keys): a section is its Roman numeral
 ("II"); a group is section + number ("II.1"); a task is its parent key + the last
 component of its TT ("1.2" under "II.1" → "II.1.2"); a task without TT is parent

@@ -1,6 +1,6 @@
 """Merging returned forms: check each return whole, then say exactly which cells change.
 
-Pure: a :class:`~xladdin.io.return_io.FormFile` and the tracker's state in, a
+Pure: a :class:`~xladdin.core.returns.FormFile` and the tracker's state in, a
 :class:`ReturnResult` out. A return is accepted only when everything in it is right
 (signature, agency, period, rows, locked columns, values); then only the editable columns
 of that agency's lead tasks change. Nothing is guessed: a doubtful return is refused with

@@ -1,9 +1,9 @@
 """Build ``workbook/TheoDoiNhiemVu.xlsm`` from the text sources, without Excel.
 
 The sheet layout comes from :mod:`xladdin.core.layout`, the ribbon XML and its VBA
-callbacks from the button list in :mod:`xladdin.core.ribbon`. Every part is generated here and zipped with a
-fixed timestamp, so the same sources always give the same bytes and nobody has
-to edit the binary by hand.
+callbacks from the button list in :mod:`xladdin.core.ribbon`. Every part is generated
+here and zipped with a fixed timestamp, so the same sources always give the same bytes
+and nobody has to edit the binary by hand.
 """
 
 from __future__ import annotations
