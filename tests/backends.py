@@ -12,17 +12,22 @@ dates and times ISO text (the remote engine sends dates as text, calamine as obj
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import python_calamine
 import xlremote
+from pyopenvba import check_file
 
 from xladdin.book.base import Book
 from xladdin.book.excel import ExcelBook
 from xladdin.book.file import edit_tracker
 from xladdin.io.workspace import Workspace
+from xladdin.workbook_build.build import WORKBOOK_PATH
+from xladdin.workbook_build.vba_project import read_modules
 
 BACKENDS = ("file", "excel")
 _ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}:\d{2})(?:\.\d+)?Z?)?$")
@@ -72,10 +77,21 @@ class Outcome:
         return self.sheets[name]
 
 
+def assert_vba_intact(path: Path) -> None:
+    """The tracker's VBA project and ribbon are as shipped: pyOpenVBA's ``check_file`` finds
+    no issue and the modules read back equal the shipped workbook's."""
+    report = check_file(path)
+    assert report.ok and report.complete, report.issues
+    assert read_modules(path) == read_modules(WORKBOOK_PATH)
+    with zipfile.ZipFile(path) as z, zipfile.ZipFile(WORKBOOK_PATH) as shipped:
+        assert z.read("customUI/customUI14.xml") == shipped.read("customUI/customUI14.xml")
+
+
 def run(backend: str, ws: Workspace, command: Callable[[Book], Any]) -> Outcome:
     if backend == "file":
         with edit_tracker(ws.workbook) as book:
             result = command(book)
+        assert_vba_intact(ws.workbook)
         wb = python_calamine.CalamineWorkbook.from_path(str(ws.workbook))
         sheets = {
             name: canonical_rows(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))

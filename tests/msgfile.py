@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from pathlib import PurePath
 
-from xladdin.workbook_build.vba.cfb import write_cfb
+from cfbfile import write_cfb
 
 __all__ = ["SENDER", "make_msg", "short_name"]
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import schedule
+from backends import assert_vba_intact
 
 from xladdin.adapters import jobs
 from xladdin.adapters.cli import main
@@ -458,6 +459,7 @@ def test_tracker_open_in_excel_skips_collect_and_it_runs_later(
     )
     changed = sha256_file(ws.workbook)
     assert changed != before and not inbox_file.exists()
+    assert_vba_intact(ws.workbook)  # the job's merge and recalc kept the macros and the ribbon
     assert len(list((ws.root / "archive").glob("*_Phieu_VPTU.xlsx"))) == 1
 
     # Ten minutes later nothing new: the tracker is not rewritten (no backup per tick).

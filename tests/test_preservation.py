@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from pyopenvba import check_file
 from richbook import assert_preserved, enrich
 
 from xladdin.commands.config import set_config
@@ -74,7 +75,10 @@ def test_every_written_sheet_part_is_listed(rich: Workspace, plan_docx: Path) ->
 def test_written_rich_workbook_opens_elsewhere(
     rich: Workspace, plan_docx: Path, tmp_path: Path
 ) -> None:
+    assert check_file(rich.workbook).ok
     import_plan(plan_docx, workbook=rich.workbook, now=NOW)
+    report = check_file(rich.workbook)  # pyOpenVBA: package and VBA project still sound
+    assert report.ok and report.complete, report.issues
     wb = openpyxl.load_workbook(rich.workbook)
     try:
         assert wb[SHEET_TASKS]["A2"].value == "I"

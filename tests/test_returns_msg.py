@@ -24,13 +24,13 @@ from typing import Any
 import extract_msg
 import olefile
 import pytest
+from cfbfile import read_cfb, write_cfb
 from conftest import corpus_generator
 from msgfile import make_msg, short_name
 
 from xladdin.commands.merge import REFUSED_DIR, MergeOutcome, merge_returns
 from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.io.workspace import Workspace
-from xladdin.workbook_build.vba.cfb import read_cfb, write_cfb
 
 CORPUS = Path(__file__).resolve().parent / "data" / "returns"
 NOW = datetime(2026, 11, 27, 9, 0)

@@ -15,11 +15,15 @@ from lxml import etree
 
 from xladdin.core.ribbon import BUTTONS, BUTTONS_MODULE, groups, help_text
 from xladdin.workbook_build.build import WORKBOOK_PATH, build_workbook
-from xladdin.workbook_build.vba import read_vba_modules
+from xladdin.workbook_build.vba_project import read_modules
 
 
 def test_committed_workbook_equals_fresh_build() -> None:
     assert WORKBOOK_PATH.read_bytes() == build_workbook(), "run: theodoi build-workbook"
+
+
+def test_two_builds_give_the_same_bytes() -> None:
+    assert build_workbook() == build_workbook()
 
 
 def test_package_parts_and_ribbon_relationship() -> None:
@@ -36,13 +40,12 @@ def test_every_ribbon_action_has_a_callback_and_a_python_target() -> None:
     and each callback runs an existing button function."""
     with zipfile.ZipFile(WORKBOOK_PATH) as zf:
         ribbon = etree.fromstring(zf.read("customUI/customUI14.xml"))
-        modules = read_vba_modules(zf.read("xl/vbaProject.bin"))
     controls = ribbon.findall(".//{*}button")
     assert [c.get("id") for c in controls] == [b.control_id for b in BUTTONS]
     assert [c.get("onAction") for c in controls] == [b.callback for b in BUTTONS]
     assert [c.get("label") for c in controls] == [b.label for b in BUTTONS]
     assert [g.get("label") for g in ribbon.findall(".//{*}group")] == [g.label for g in groups()]
-    source = modules["Ribbon"]
+    source = read_modules(WORKBOOK_PATH)["Ribbon"]
     assert source.isascii()
     buttons = importlib.import_module(BUTTONS_MODULE)
     for b in BUTTONS:

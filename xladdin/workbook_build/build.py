@@ -1,7 +1,8 @@
 """Build ``workbook/TheoDoiNhiemVu.xlsm`` from the text sources, without Excel.
 
 The sheet layout comes from :mod:`xladdin.core.layout`, the ribbon XML and its VBA
-callbacks from the button list in :mod:`xladdin.core.ribbon`. Every part is generated
+callbacks from the button list in :mod:`xladdin.core.ribbon`, the VBA project from
+pyOpenVBA (:mod:`.vba_project`). Every part is generated
 here and zipped with a fixed timestamp, so the same sources always give the same bytes
 and nobody has to edit the binary by hand.
 """
@@ -46,7 +47,7 @@ from .styles import (
     conditional_xml,
 )
 from .summary_sheet import summary_parts, summary_sheet_xml
-from .vba import VbaModule, build_vba_project, document_module, parse_bas
+from .vba_project import build_vba_project
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKBOOK_PATH = Path(__file__).resolve().parents[2] / "workbook" / "TheoDoiNhiemVu.xlsm"
@@ -339,21 +340,18 @@ def build_workbook_bytes(*, vba_project: bytes | None, ribbon_xml: bytes | None)
     return buf.getvalue()
 
 
-def vba_modules() -> list[VbaModule]:
-    """ThisWorkbook, one document module per sheet, xlwings' standalone module and ours."""
+def vba_modules() -> dict[str, str]:
+    """The standard modules after ThisWorkbook and the sheets' document modules: xlwings'
+    standalone module and the ribbon's callbacks."""
     import xlwings
 
-    mods = [document_module("ThisWorkbook", "workbook")]
-    mods += [document_module(s.code_name, "worksheet") for s in sheet_specs()]
     # The embedded xlwings module must match the installed xlwings (it checks its version),
-    # which is why pyproject pins xlwings exactly.
-    xlwings_bas = Path(xlwings.__file__).with_name("xlwings.bas").read_text(encoding="cp1252")
-    mods.append(parse_bas(xlwings_bas, kind="standard"))
-    mods.append(parse_bas(ribbon_module(), kind="standard"))
-    return mods
+    # which is why pyproject pins xlwings exactly. Read as bytes: the file's CRLFs are kept.
+    xlwings_bas = Path(xlwings.__file__).with_name("xlwings.bas").read_bytes().decode("cp1252")
+    return {"xlwings": xlwings_bas, "Ribbon": ribbon_module()}
 
 
 def build_workbook() -> bytes:
     """The shipped tracker: layout, VBA project and ribbon (from :mod:`xladdin.core.ribbon`)."""
-    vba = build_vba_project(vba_modules(), project_name="TheoDoiNhiemVu")
+    vba = build_vba_project(build_workbook_bytes(vba_project=None, ribbon_xml=None), vba_modules())
     return build_workbook_bytes(vba_project=vba, ribbon_xml=ribbon_xml())

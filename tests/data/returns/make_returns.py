@@ -44,8 +44,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
-if str(ROOT) not in sys.path:  # run as a script from anywhere
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, ROOT / "tests"):  # run as a script from anywhere; tests/ has cfbfile
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 import openpyxl  # noqa: E402
 from openpyxl.workbook.workbook import Workbook  # noqa: E402
@@ -949,7 +950,7 @@ def encrypted(data: bytes, password: str) -> bytes:
 
 def legacy_xls() -> bytes:
     """An Excel 97-2003 workbook: a compound file whose Workbook stream starts with BOF/EOF."""
-    from xladdin.workbook_build.vba.cfb import write_cfb
+    from cfbfile import write_cfb
 
     bof = bytes.fromhex("0908 1000 0006 0500 bb0d cc07 0000 0000 0600 0000".replace(" ", ""))
     eof = bytes.fromhex("0a000000")

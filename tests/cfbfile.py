@@ -1,7 +1,9 @@
-"""Minimal MS-CFB (compound file, version 3, 512-byte sectors) writer and reader.
+"""Minimal MS-CFB (compound file, version 3, 512-byte sectors) writer and reader, for tests.
 
-Only what a VBA project needs: streams and storages, no timestamps or CLSIDs, so that the same
-streams always give the same bytes.
+The tests build Outlook .msg returns and legacy OLE "workbooks" with it (olefile only reads).
+It is a test fixture maker, not part of the package: the workbook's VBA project comes from
+pyOpenVBA. Streams and storages only, no timestamps or CLSIDs, so the same streams always give
+the same bytes (the committed returns corpus stays stable).
 """
 
 from __future__ import annotations

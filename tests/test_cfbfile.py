@@ -8,10 +8,9 @@ import struct
 
 import olefile
 import pytest
+from cfbfile import read_cfb, write_cfb
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from xladdin.workbook_build.vba.cfb import read_cfb, write_cfb
 
 NOSTREAM = 0xFFFFFFFF
 
