@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..validators import Finding, validate_tracker
 from .agencies import AgencyCatalogue, CatalogueConflictError, agencies_from_records
 from .period import Period, current_period
 from .recalc import Recalc, recalculate
 from .table import config_values, records_frame
+
+if TYPE_CHECKING:
+    from ..validators import Finding
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,10 @@ def period_of(config: Mapping[str, str], today: date) -> Period:
 
 def check(data: TrackerData, today: date) -> list[Finding]:
     """Validate the three data sheets: every finding, in sheet/row/column order."""
+    # pandera is imported here, not at module level: only validate needs it, and every
+    # ribbon click that recalculates or writes letters would otherwise pay ~0.15 s for it.
+    from ..validators import validate_tracker
+
     return validate_tracker(data.tasks, data.agencies, data.config_table, data.catalogue(), today)
 
 
