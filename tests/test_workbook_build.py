@@ -76,6 +76,15 @@ def test_ribbon_icons_exist_in_excel() -> None:
     assert "ImportWord" not in known
 
 
+def test_each_button_runs_the_command_the_list_names() -> None:
+    """The benchmark measures a click as the imports of its command; keep them true."""
+    buttons = importlib.import_module(BUTTONS_MODULE)
+    for b in BUTTONS:
+        source = inspect.getsource(getattr(buttons, b.function))
+        imported = re.findall(r"from \.\.commands import (\w+)", source)
+        assert imported == ([b.command] if b.command else []), b.function
+
+
 def test_help_box_names_every_button() -> None:
     text = help_text()
     for b in BUTTONS:

@@ -121,6 +121,15 @@ def open_folder(book: Any | None = None) -> str:
     return _button(book, action)
 
 
+def check_setup(book: Any | None = None) -> str:
+    def action(b: Any) -> str:
+        from ..commands import doctor
+
+        return doctor.message(doctor.run(b))
+
+    return _button(book, action)
+
+
 def show_help(book: Any | None = None) -> str:
     def action(b: Any) -> str:
         from ..core.ribbon import help_text

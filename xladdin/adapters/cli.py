@@ -353,6 +353,27 @@ def build_cmd(output: Path | None, check: bool) -> None:
     console.print(f"Đã dựng {target} ({len(data):,} byte).")
 
 
+@_command("doctor")
+@_help
+@WORKBOOK_OPTION
+def doctor_cmd(workbook: Path | None) -> None:
+    """Kiểm tra cài đặt: Python, xlwings, thư mục làm việc, macro, LibreOffice (nút “Kiểm tra cài đặt”).
+
+    Mỗi dòng: OK, hoặc việc cần sửa và cách sửa. Mã thoát 1 khi có việc cần sửa."""
+    from ..commands import doctor
+    from ..core.errors import FindingsError
+
+    report = doctor.doctor(workbook=workbook)
+    for check in report.checks:
+        console.print(check.line(), markup=False)
+    if not report.ok:
+        raise FindingsError(
+            f"Có {len(report.problems)} việc cần sửa để các nút trên thẻ “Theo dõi nhiệm vụ” chạy "
+            "được; xem các dòng CẦN SỬA ở trên."
+        )
+    console.print("Cài đặt đầy đủ: các nút đều dùng được.")
+
+
 @_command("letters")
 @_help
 @click.option(

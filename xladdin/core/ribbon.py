@@ -31,6 +31,7 @@ class Button:
     image: str  # an imageMso name from Excel's own control list (tests/data/excel_control_ids.txt)
     supertip: str  # the tooltip under the label
     help: str  # its line in the "Hướng dẫn" box
+    command: str | None = None  # the xladdin.commands module it runs (what a click imports)
 
 
 DATA = Group("grpData", "Dữ liệu")
@@ -49,6 +50,7 @@ BUTTONS: tuple[Button, ...] = (
         "Đọc bảng phụ lục nhiệm vụ từ tệp kế hoạch Word (.docx) vào trang “Nhiệm vụ”; dữ liệu "
         "theo dõi đã có được giữ nguyên.",
         "đọc bảng phụ lục từ tệp kế hoạch Word (.docx) mới nhất trong thư mục làm việc.",
+        command="plan",
     ),
     Button(
         "validate",
@@ -60,6 +62,7 @@ BUTTONS: tuple[Button, ...] = (
         "Kiểm tra các ô nhập sai (trạng thái, tiến độ, hạn, cơ quan) và liệt kê lỗi ở trang "
         "“Kiểm tra”.",
         "tìm ô nhập sai, tô vàng và liệt kê ở trang “Kiểm tra”.",
+        command="validate",
     ),
     Button(
         "recalc",
@@ -70,6 +73,7 @@ BUTTONS: tuple[Button, ...] = (
         "CalculateNow",
         "Tính lại tiến độ theo nhóm, phần, cơ quan và toàn kế hoạch; cập nhật trang “Tổng hợp”.",
         "tính lại tiến độ, tình trạng hạn và trang “Tổng hợp”.",
+        command="recalc",
     ),
     Button(
         "make_forms",
@@ -80,6 +84,7 @@ BUTTONS: tuple[Button, ...] = (
         "SendCopySendToMailRecipient",
         "Tạo cho mỗi cơ quan một phiếu báo cáo (.xlsx) của kỳ báo cáo trong thư mục gửi đi.",
         "phiếu .xlsx và công văn đề nghị báo cáo cho từng cơ quan (thư mục outbox).",
+        command="forms",
     ),
     Button(
         "merge_returns",
@@ -90,6 +95,7 @@ BUTTONS: tuple[Button, ...] = (
         "Consolidate",
         "Đọc các phiếu cơ quan gửi về trong thư mục nhận phiếu và cập nhật vào sổ theo dõi.",
         "đọc các phiếu trong thư mục inbox, kiểm tra, ghi vào sổ và lưu sổ.",
+        command="merge",
     ),
     Button(
         "make_letters",
@@ -100,6 +106,7 @@ BUTTONS: tuple[Button, ...] = (
         "FileNew",
         "Tạo công văn đề nghị báo cáo, đôn đốc và báo cáo tổng hợp theo thể thức văn bản của Đảng.",
         "công văn đôn đốc và báo cáo tổng hợp.",
+        command="letters",
     ),
     Button(
         "open_folder",
@@ -110,6 +117,19 @@ BUTTONS: tuple[Button, ...] = (
         "FileOpen",
         "Mở thư mục chứa sổ theo dõi, phiếu nhận về, phiếu và công văn gửi đi.",
         "mở thư mục chứa sổ theo dõi và các thư mục nhận, gửi, lưu.",
+    ),
+    Button(
+        "check_setup",
+        "OnCheckSetup",
+        "btnDoctor",
+        TOOLS,
+        "Kiểm tra cài đặt",
+        "ErrorChecking",
+        "Kiểm tra những gì các nút cần để chạy trên máy này (Python, xlwings, thư mục làm việc, "
+        "macro, LibreOffice) và cách sửa từng việc.",
+        "kiểm tra Python, xlwings, thư mục làm việc, macro và LibreOffice; bấm nút này trước "
+        "tiên khi dùng sổ trên máy mới.",
+        command="doctor",
     ),
     Button(
         "show_help",

@@ -122,3 +122,14 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def zone_identifier(path: Path) -> str | None:
+    """The ``Zone.Identifier`` stream Windows attaches to a downloaded file (Mark-of-the-Web,
+    e.g. ``ZoneId=3`` for the Internet), or None: elsewhere, or when the file has none."""
+    if os.name != "nt":
+        return None
+    try:
+        return Path(f"{path}:Zone.Identifier").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None

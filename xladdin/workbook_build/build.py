@@ -150,7 +150,10 @@ XLWINGS_CONF = (
     ("Conda Env", ""),
     ("UDF Modules", ""),
     ("Debug UDFs", False),
-    ("Use UDF Server", False),
+    # Clicks reuse one running Python (xlwings' COM server) instead of starting one per click,
+    # so only the first click pays the imports; after upgrading the package, close Excel (or
+    # end pythonw.exe) so the next click starts the new code (README, "Cập nhật phần mềm").
+    ("Use UDF Server", True),
     ("Show Console", False),
 )
 
