@@ -220,9 +220,8 @@ def section(
     )
     return f"""## Import time of the ribbon module
 
-A ribbon click starts a fresh interpreter (xlwings `RunPython`) that imports
-`xladdin.adapters.buttons`. Goal: that costs at most {GOAL}× `import xlwings, pandas`, which every
-xlwings call pays anyway.
+A ribbon click runs xlwings `RunPython`, which imports `xladdin.adapters.buttons`. Goal: that
+costs at most {GOAL}× `import xlwings, pandas`, which every xlwings call pays anyway.
 
 | median of {repeat} fresh processes | `{CANDIDATE}` | `{BASELINE}` | ratio | goal |
 |---|---:|---:|---:|---|
@@ -232,8 +231,8 @@ xlwings call pays anyway.
 What one click imports (`-X importtime`, cumulative time of the top-level imports, median of
 {repeat} fresh processes): `{CLICK.format("<command>")}` against `{BASELINE}`. The workbook sets
 xlwings' "Use UDF Server", so clicks reuse one running Python and only the first click after
-Excel starts pays this; validate and merge import pandera (the validation engine) because
-checking is their work.
+Excel starts pays this. "Kiểm tra dữ liệu" imports pandera (the validation engine) and "Tạo
+phiếu báo cáo" openpyxl (the form writer): that is the work those buttons do.
 
 | button | click imports | `{BASELINE}` | ratio | goal |
 |---|---:|---:|---:|---|
