@@ -444,7 +444,10 @@ def test_tracker_open_in_excel_skips_collect_and_it_runs_later(
     clock, lines = FakeClock(datetime(2026, 11, 24, 16, 0)), []
     runs = run_once(ws, clock=clock, status=lines.append)
     assert [(r.name, r.status) for r in runs] == [("collect", "skipped")]
-    assert lines == ["2026-11-24 16:00 thu phiếu: Sổ theo dõi đang mở trong Excel; bỏ qua lần này."]
+    assert lines == [
+        "2026-11-24 16:00 thu phiếu: Sổ theo dõi đang mở trong Excel (hoặc WPS Office); bỏ qua "
+        "lần này."
+    ]
     assert sha256_file(ws.workbook) == before and inbox_file.exists()
     state = json.loads((ws.root / jobs_io.STATE_NAME).read_text(encoding="utf-8"))
     assert "last_run" not in state["jobs"]["collect"]

@@ -530,7 +530,7 @@ def jobs_cmd(once: bool, workbook: Path | None, interval_seconds: int | None) ->
     """Việc tự động: thu và tổng hợp phiếu, tính tiến độ, công văn đôn đốc, báo cáo tổng hợp.
 
     Giờ chạy đặt ở trang “Cấu hình”. Không có --once thì chạy liên tục đến khi bấm Ctrl+C.
-    Sổ đang mở trong Excel thì lần đó bỏ qua, lần sau làm tiếp. Nhật ký:
+    Sổ đang mở trong Excel hoặc LibreOffice thì lần đó bỏ qua, lần sau làm tiếp. Nhật ký:
     logs/theodoi-jobs.log trong thư mục làm việc."""
     from ..core.errors import FindingsError
     from .jobs import run_jobs

@@ -37,7 +37,7 @@ from .job_specs import COLLECT, LABELS, JobContext, JobSpec, specs_from_config
 
 log = logging.getLogger("xladdin.adapters.jobs")
 
-BUSY_MESSAGE = "Sổ theo dõi đang mở trong Excel; bỏ qua lần này"
+BUSY_MESSAGE = "Sổ theo dõi đang mở trong {program}; bỏ qua lần này."
 GRACE = timedelta(seconds=60)  # Task Scheduler / cron start a few seconds late or early
 MIN_NAP = 0.05
 
@@ -368,15 +368,15 @@ class Scheduler:
     def _attempt(
         self, spec: JobSpec, started: datetime, memo: dict[str, Any]
     ) -> tuple[RunStatus, str]:
-        if spec.writes_tracker and self._open_in_excel():
-            return "skipped", BUSY_MESSAGE + "."
+        busy = self._busy()
+        if spec.writes_tracker and busy:
+            return "skipped", busy
         ctx = JobContext(self.workspace, started, dict(self.config), memo)
         try:
             return "done", self.runners[spec.name](ctx)
         except WorkbookBusyError as exc:
             # Opened in Excel while the job ran, or another program holds the tracker's lock.
-            text = BUSY_MESSAGE + "." if self._open_in_excel() else exc.user_message()
-            return "skipped", text
+            return "skipped", self._busy() or exc.user_message()
         except JobSkipped as exc:
             return "skipped", str(exc)
         except Exception as exc:
@@ -391,8 +391,10 @@ class Scheduler:
                 f"LỖI – {text.rstrip('.')}. Sẽ thử lại lần sau; chi tiết trong {where}.",
             )
 
-    def _open_in_excel(self) -> bool:
-        return any(p.exists() for p in files.owner_files(self.workspace.workbook))
+    def _busy(self) -> str:
+        """The skip line when another program has the tracker open (Excel, WPS, LibreOffice)."""
+        found = files.open_elsewhere(self.workspace.workbook)
+        return BUSY_MESSAGE.format(program=found.program) if found else ""
 
     def _save(self) -> None:
         try:

@@ -6,9 +6,11 @@ import contextlib
 import hashlib
 import os
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -19,19 +21,66 @@ KEEP_BACKUPS = 200
 
 def owner_files(path: Path) -> list[Path]:
     """Excel's lock files for ``path``: ``~$`` replaces the first two characters of
-    longer names and is prefixed to short ones; check both spellings."""
+    longer names and is prefixed to short ones; check both spellings. WPS Office writes the
+    same ``~$`` owner file, so it is covered too."""
     name = path.name
     candidates = {path.with_name("~$" + name), path.with_name("~$" + name[2:])}
     return sorted(candidates)
 
 
-def ensure_not_open_in_excel(path: Path) -> None:
+def libreoffice_lock(path: Path) -> Path:
+    """LibreOffice's lock file for ``path``: ``.~lock.<name>#`` in the same folder."""
+    return path.with_name(f".~lock.{path.name}#")
+
+
+@dataclass(frozen=True)
+class OpenElsewhere:
+    """Another program has the tracker open: which, its lock file, and who (if it says)."""
+
+    program: str
+    lock: Path
+    user: str = ""
+    host: str = ""
+    since: str = ""
+
+    def message(self, path: Path) -> str:
+        who = ""
+        if self.user or self.host:
+            who = f" (người dùng “{self.user}” trên máy “{self.host}”"
+            who += f", từ {self.since})" if self.since else ")"
+        mine = self.host and self.host.lower() == socket.gethostname().lower()
+        return (
+            f"Sổ theo dõi {path.name} đang được mở trong {self.program}{who}: có tệp khóa "
+            f"{self.lock.name}. Hãy lưu và đóng sổ trong {self.program} rồi chạy lại; chưa có gì "
+            "bị thay đổi. Nếu chắc không còn ai mở sổ"
+            + (" (chương trình đã bị tắt đột ngột trên chính máy này)" if mine else "")
+            + f", xóa tệp {self.lock} rồi chạy lại."
+        )
+
+
+def open_elsewhere(path: Path) -> OpenElsewhere | None:
+    """The program that has ``path`` open, from its lock file, or None."""
     for owner in owner_files(path):
         if owner.exists():
-            raise WorkbookBusyError(
-                f"Sổ theo dõi {path.name} đang được mở trong Excel (có tệp {owner.name}). "
-                "Hãy đóng Excel rồi chạy lại; chưa có gì bị thay đổi."
-            )
+            return OpenElsewhere("Excel (hoặc WPS Office)", owner)
+    lock = libreoffice_lock(path)
+    if lock.exists():
+        # "<name>,<login>,<host>,<dd.mm.yyyy hh:mm>,<profile URL>;" as LibreOffice writes it
+        try:
+            fields = lock.read_text(encoding="utf-8", errors="replace").split(",")
+        except OSError:
+            fields = []
+        fields += [""] * 4
+        user = fields[0].strip() or fields[1].strip()
+        return OpenElsewhere("LibreOffice", lock, user, fields[2].strip(), fields[3].strip())
+    return None
+
+
+def ensure_not_open_elsewhere(path: Path) -> None:
+    """Refuse to write a tracker another program has open: its next save would undo ours."""
+    found = open_elsewhere(path)
+    if found is not None:
+        raise WorkbookBusyError(found.message(path))
 
 
 def _pid_alive(pid: int) -> bool:

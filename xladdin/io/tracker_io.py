@@ -69,7 +69,7 @@ class TrackerWorkbook:
         changed something and raised nothing, so a failure changes nothing.
         The block may set ``book.backup_dir`` once it has read the config."""
         path = Path(path)
-        files.ensure_not_open_in_excel(path)
+        files.ensure_not_open_elsewhere(path)
         with files.file_lock(path):
             book = cls.open(path)
             book._locked = True
@@ -175,7 +175,7 @@ class TrackerWorkbook:
     def save(self, backup_dir: Path | None, *, path: Path | None = None) -> Path | None:
         """Back up the file on disk, then replace it atomically. Returns the backup."""
         target = Path(path) if path is not None else self.path
-        files.ensure_not_open_in_excel(target)
+        files.ensure_not_open_elsewhere(target)
         data = self.to_bytes()
         lock = contextlib.nullcontext() if self._locked else files.file_lock(target)
         with lock:
