@@ -4,22 +4,29 @@
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from libreoffice import held_open, needs_libreoffice
+from backends import assert_vba_intact
+from libreoffice import ODS_FILTER, XLSX_FILTER, held_open, needs_libreoffice, type_and_save
 from test_merge import fill
 
 from xladdin.adapters.cli import main
 from xladdin.adapters.jobs import FakeClock, run_once
 from xladdin.commands.config import set_config
 from xladdin.commands.forms import issue_forms
+from xladdin.core.layout import SHEET_TASKS, TASK_COLUMNS
+from xladdin.core.table import col_letter
 from xladdin.io import files
+from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.io.workspace import Workspace
 
 pytestmark = needs_libreoffice
 NOW = datetime(2026, 11, 21, 9, 0)
+TODAY = NOW.date()
+FIELDS = [c.field for c in TASK_COLUMNS]
 
 
 def _digest(path: Path) -> str:
@@ -80,3 +87,49 @@ def test_a_tracker_open_in_libreoffice_is_never_written(
     )
     files.libreoffice_lock(ws.workbook).unlink()
     assert main(["recalc", "--workbook", book]) == 0
+
+
+def _tasks(ws: Workspace) -> list[dict[str, object]]:
+    """The "Nhiệm vụ" records as stored (export would recompute progress)."""
+    return TrackerWorkbook.open(ws.workbook).read_tasks().to_dict("records")
+
+
+def test_saved_by_libreoffice_then_repaired(
+    imported: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """LibreOffice's Excel filter drops the VBA project; repair puts it back, data unchanged."""
+    ws = imported
+    book = str(ws.workbook)
+    progress = f"{col_letter(FIELDS.index('progress') + 1)}3"
+    type_and_save(ws.workbook, [(SHEET_TASKS, progress, "40")], tmp_path, save_as=ws.workbook,
+                  filter=XLSX_FILTER)  # fmt: skip
+    with zipfile.ZipFile(ws.workbook) as z:
+        assert "xl/vbaProject.bin" not in z.namelist()
+    saved = _tasks(ws)
+    assert saved[1]["progress"] == 40
+
+    assert main(["validate", "--workbook", book]) in (0, 1)
+    err = capsys.readouterr().err
+    assert "không còn macro (dự án VBA)" in err and "theodoi repair" in err
+
+    assert main(["repair", "--workbook", book]) == 0
+    out = capsys.readouterr().out
+    assert "Đã khôi phục macro và thẻ ribbon" in out and "Dữ liệu các trang giữ nguyên" in out
+    assert_vba_intact(ws.workbook)
+    assert _tasks(ws) == saved
+    # olevba (a third reader) sees the project; a second repair has nothing to do.
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser(str(ws.workbook))
+    try:
+        names = {Path(stream).name for _, stream, _, _ in parser.extract_macros()}
+    finally:
+        parser.close()
+    assert {"Ribbon", "xlwings", "ThisWorkbook", "Sheet1"} <= names
+    before = _digest(ws.workbook)
+    assert main(["repair", "--workbook", book]) == 0
+    assert "không cần sửa" in capsys.readouterr().out
+    assert _digest(ws.workbook) == before
+    # LibreOffice opens the repaired tracker and keeps what was typed.
+    type_and_save(ws.workbook, [], tmp_path, save_as=tmp_path / "check.ods", filter=ODS_FILTER)
+    assert (tmp_path / "check.ods").stat().st_size > 1000

@@ -114,6 +114,8 @@ def import_cmd(plan: Path, workbook: Path | None) -> None:
     """Nhập phụ lục nhiệm vụ từ tệp kế hoạch Word (.docx) vào sổ theo dõi."""
     from ..commands.plan import import_plan
 
+    warn_if_macros_lost(workbook)
+
     with console.status("Đang nhập phụ lục…"):
         outcome = import_plan(plan, workbook=workbook)
     print_import(outcome)
@@ -184,6 +186,8 @@ def export_cmd(
     JSON có thêm khóa “summary” chứa số liệu tổng hợp; với CSV dùng --summary."""
     from ..commands.export import EXPORT_FIELDS, summary_figures
 
+    warn_if_macros_lost(workbook)
+
     tasks, figures = summary_figures(workbook=workbook, today=today.date() if today else None)
     if summary is not None:
         summary.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -210,6 +214,8 @@ def validate_cmd(workbook: Path | None, today: Any) -> None:
     """Kiểm tra dữ liệu các trang “Nhiệm vụ”, “Cơ quan”, “Cấu hình”; ghi lỗi vào trang “Kiểm tra”."""
     from ..commands.validate import validate_workbook
     from ..core.errors import FindingsError
+
+    warn_if_macros_lost(workbook)
 
     with console.status("Đang kiểm tra dữ liệu…"):
         outcome = validate_workbook(workbook=workbook, today=today.date() if today else None)
@@ -245,6 +251,8 @@ def print_findings(findings: Sequence[Any]) -> None:
 def recalc_cmd(workbook: Path | None, today: Any) -> None:
     """Tính lại tiến độ, tình trạng hạn và trang “Tổng hợp” (kèm biểu đồ)."""
     from ..commands.recalc import recalc_workbook
+
+    warn_if_macros_lost(workbook)
 
     with console.status("Đang tính tiến độ…"):
         outcome = recalc_workbook(workbook=workbook, today=today.date() if today else None)
@@ -353,6 +361,39 @@ def build_cmd(output: Path | None, check: bool) -> None:
     console.print(f"Đã dựng {target} ({len(data):,} byte).")
 
 
+def warn_if_macros_lost(workbook: Path | None) -> None:
+    """One line when the tracker lost its macros or ribbon (e.g. saved by LibreOffice): the
+    command still runs, but the buttons cannot, and cannot repair themselves."""
+    from ..io.macros import missing_macro_parts
+    from ..io.workspace import find_workspace
+    from ..io.xlsxpkg import XlsxPackage
+
+    try:
+        ws = find_workspace(workbook)
+        problems = missing_macro_parts(XlsxPackage.from_path(ws.workbook))
+    except TheoDoiError:
+        return  # the command itself says what is wrong with the file
+    if problems:
+        err_console.print(
+            f"Lưu ý: sổ {ws.workbook.name} {', '.join(problems)}, nên các nút trong Excel không "
+            f"chạy được. Chạy “theodoi repair --workbook {ws.workbook}” để khôi phục (các nút "
+            "không tự làm được việc này).",
+            markup=False,
+        )
+
+
+@_command("repair")
+@_help
+@WORKBOOK_OPTION
+def repair_cmd(workbook: Path | None) -> None:
+    """Khôi phục macro và thẻ ribbon cho sổ đã mất (ví dụ sau khi lưu bằng LibreOffice)."""
+    from ..commands import repair
+
+    with console.status("Đang khôi phục macro và thẻ ribbon…"):
+        outcome = repair.repair_workbook(workbook=workbook)
+    console.print(repair.message(outcome), markup=False)
+
+
 @_command("doctor")
 @_help
 @WORKBOOK_OPTION
@@ -407,6 +448,8 @@ def letters_cmd(
     chỉ được đọc, không bị sửa."""
     from ..commands.letters import make_letters, summary_lines
 
+    warn_if_macros_lost(workbook)
+
     with console.status("Đang lập công văn…"):
         outcome = make_letters(
             kind or "",
@@ -440,6 +483,8 @@ def forms_cmd(period: str | None, pdf: bool, workbook: Path | None) -> None:
     Mỗi cơ quan chủ trì hoặc phối hợp có một phiếu trong outbox/<kỳ>/: các nhiệm vụ cơ quan
     chủ trì để điền, nhiệm vụ phối hợp để biết, có chữ ký điện tử để nhận lại an toàn."""
     from ..commands.forms import issue_forms_with_letters
+
+    warn_if_macros_lost(workbook)
 
     with console.status("Đang tạo phiếu báo cáo…"):
         outcome, letters = issue_forms_with_letters(period, workbook=workbook, pdf=pdf)
@@ -478,6 +523,8 @@ def merge_cmd(paths: tuple[Path, ...], workbook: Path | None, today: Any) -> Non
     đã xử lý trong inbox được chuyển vào archive/."""
     from ..commands.merge import merge_returns
     from ..core.errors import FindingsError
+
+    warn_if_macros_lost(workbook)
 
     with console.status("Đang tổng hợp phiếu…"):
         outcome = merge_returns(

@@ -165,6 +165,10 @@ class TrackerWorkbook:
         self.pkg.write(part, xml)
         self._mark(sheet)
 
+    def mark_package_changed(self) -> None:
+        """Parts other than sheets were edited (``theodoi repair``): save on exit."""
+        self._mark("")
+
     def _mark(self, sheet: str) -> None:
         if sheet not in self.changed_sheets:
             self.changed_sheets.append(sheet)
