@@ -112,7 +112,7 @@ def _task(rng: random.Random, key: str, parent: str, t: int) -> dict[str, Any]:
     elif status is None:
         progress = None
     else:
-        progress = rng.randint(1, 99)
+        progress = rng.randint(2, 99)  # 0 < x <= 1 asks "x% or x*100%?"
     updated = datetime.combine(TODAY - timedelta(days=rng.randint(0, 90)), datetime.min.time())
     return {
         "key": key,

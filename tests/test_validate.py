@@ -84,11 +84,11 @@ TASK_FAULTS: tuple[Fault, ...] = (
     ),
     Fault(
         "I.3",
-        {"status": "Đang triển khai", "progress": "50%"},
+        {"status": "Đang triển khai", "progress": "năm mươi"},
         "progress_invalid",
         "Tiến độ (%)",
-        "50%",
-        "Tiến độ phải là số từ 0 đến 100 (đang là “50%”); chỉ ghi số, không kèm dấu %, ví dụ: 50.",
+        "năm mươi",
+        "Tiến độ phải là số từ 0 đến 100 (đang là “năm mươi”).",
     ),
     Fault(
         "I.4",
@@ -231,6 +231,15 @@ TASK_FAULTS: tuple[Fault, ...] = (
         "Thiếu nội dung nhiệm vụ.",
     ),
     Fault("II.2.9", {"key": None}, "key_missing", "Mã NV", None, "Thiếu mã nhiệm vụ (Mã NV)."),
+    Fault(
+        "III.1",
+        {"status": "Đang triển khai", "progress": 0.5},
+        "progress_fraction",
+        "Tiến độ (%)",
+        "0,5",
+        "Tiến độ 0,5 là 0,5% hay 50%? Nếu là 50%, hãy gõ 50 (hoặc gõ kèm dấu %); nếu đúng là 0,5%, "
+        "hãy gõ 0,5% để phần mềm không phải đoán.",
+    ),
 )
 
 AGENCY_FAULTS: tuple[Fault, ...] = (

@@ -53,8 +53,13 @@ def _ordered(findings: list[Finding], columns: tuple[Column, ...]) -> list[Findi
     return sorted(findings, key=lambda f: (f.row or 0, position.get(f.column, 99), f.code))
 
 
-def validate_tasks(tasks: pd.DataFrame, catalogue: AgencyCatalogue, today: date) -> list[Finding]:
-    frame = prepare_tasks(tasks, catalogue, today)
+def validate_tasks(
+    tasks: pd.DataFrame,
+    catalogue: AgencyCatalogue,
+    today: date,
+    percent_rows: frozenset[int] = frozenset(),
+) -> list[Finding]:
+    frame = prepare_tasks(tasks, catalogue, today, percent_rows)
     found = run(TaskSchema, frame, sheet=SHEET_TASKS, columns=TASK_COLUMNS, rules=TASK_RULES)
     return _ordered(found, TASK_COLUMNS)
 
@@ -80,10 +85,12 @@ def validate_tracker(
     config: pd.DataFrame,
     catalogue: AgencyCatalogue,
     today: date,
+    *,
+    percent_rows: frozenset[int] = frozenset(),
 ) -> list[Finding]:
     """All findings of the three data sheets, in sheet order."""
     return [
-        *validate_tasks(tasks, catalogue, today),
+        *validate_tasks(tasks, catalogue, today, percent_rows),
         *validate_agencies(agencies),
         *validate_config(config),
     ]

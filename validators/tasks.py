@@ -132,6 +132,12 @@ class TaskSchema(TrackingSchema):
     ctx_lead_unknown: Series[object] = pa.Field(nullable=True)
     ctx_today: Series[object] = pa.Field(nullable=True)
 
+    @pa.dataframe_check(name="progress_fraction")
+    def progress_fraction(cls, df: pd.DataFrame) -> pd.Series:
+        # 0.5 in a cell without a % format: 0.5% or 50%? Never guessed: the user says.
+        p = _progress_of(df)
+        return ~(p.notna() & (p > 0) & (p <= 1) & ~df["ctx_progress_percent"].astype(bool))
+
     @pa.dataframe_check(name="key_missing")
     def key_missing(cls, df: pd.DataFrame) -> pd.Series:
         return ~df["key"].map(_blank)
@@ -199,9 +205,16 @@ def _unknown_leads(lead: Any, catalogue: AgencyCatalogue) -> str:
     return "; ".join(name for name, agency in catalogue.named_in(nfc(lead)) if agency is None)
 
 
-def prepare_tasks(frame: pd.DataFrame, catalogue: AgencyCatalogue, today: date) -> pd.DataFrame:
-    """The tracker frame plus the ``ctx_`` facts the schema's checks read."""
+def prepare_tasks(
+    frame: pd.DataFrame,
+    catalogue: AgencyCatalogue,
+    today: date,
+    percent_rows: frozenset[int] = frozenset(),
+) -> pd.DataFrame:
+    """The tracker frame plus the ``ctx_`` facts the schema's checks read; ``percent_rows``:
+    Excel rows whose progress cell has a % format."""
     out = frame.copy()
+    out["ctx_progress_percent"] = out["_row"].map(lambda r: r in percent_rows).astype(object)
     keys = out["key"].map(nfc)
     first_row: dict[str, Any] = {}
     duplicate_of: list[Any] = []
@@ -222,6 +235,15 @@ def prepare_returns(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["ctx_leaf"] = pd.Series([True] * len(out), index=out.index, dtype=object)
     return out
+
+
+def _fraction_message(row: Mapping[str, Any]) -> str:
+    typed = _p(row)
+    meant = show_value(round((_num(row.get("progress")) or 0) * 100, 6))
+    return (
+        f"Tiến độ {typed} là {typed}% hay {meant}%? Nếu là {meant}%, hãy gõ {meant} (hoặc gõ kèm "
+        f"dấu %); nếu đúng là {typed}%, hãy gõ {typed}% để phần mềm không phải đoán."
+    )
 
 
 def _p(row: Mapping[str, Any]) -> str:
@@ -276,6 +298,7 @@ TRACKING_RULES: dict[str, Rule] = {
 
 TASK_RULES: dict[str, Rule] = {
     **TRACKING_RULES,
+    "progress_fraction": Rule("progress", lambda r: _fraction_message(r)),
     "key_missing": Rule("key", lambda r: "Thiếu mã nhiệm vụ (Mã NV)."),
     "key_duplicate": Rule(
         "key",

@@ -54,6 +54,12 @@ class Book(Protocol):
         """Every value from A1 to the last used cell (row 1 = headers), in one read.
         A missing sheet raises :class:`~xladdin.core.errors.WorkbookFormatError`."""
 
+    def percent_cells(self, sheet: str) -> set[tuple[int, int]]:
+        """(row, column) of the cells with a % number format, where a typed "50%" is stored as
+        0.5. Numbers read from them are ×100 and numbers written to them ÷100, so commands
+        only ever see 50; a backend that cannot tell gives an empty set (and validation asks
+        about every progress between 0 and 1)."""
+
     def write_table(
         self,
         sheet: str,
@@ -67,10 +73,12 @@ class Book(Protocol):
         their row's key."""
 
     def write_cells(self, sheet: str, cells: Cells) -> None:
-        """Set these cells; every other cell keeps its value."""
+        """Set these cells of a table; every other cell keeps its value. Values are table
+        values, as the readers give them (a progress of 50 goes into a % cell as 0.5)."""
 
     def write_block(self, sheet: str, cells: Cells, *, clear_from_row: int) -> None:
-        """Empty every row from ``clear_from_row`` down, then set ``cells``."""
+        """Empty every row from ``clear_from_row`` down, then set ``cells`` as they are stored
+        (a layout such as "Tổng hợp", whose rates are fractions shown by a % format)."""
 
     def set_chart(self, sheet: str, series: ChartSeries) -> None:
         """Point the sheet's first chart at ``series`` (a sheet without a chart is left)."""
@@ -96,7 +104,12 @@ def read_table(
 ) -> pd.DataFrame:
     """One record per non-empty row, fields as columns, plus ``_row`` (Excel row)."""
     return table_from_rows(
-        book.rows(sheet), columns, sheet=sheet, source=book.name, required=required
+        book.rows(sheet),
+        columns,
+        sheet=sheet,
+        source=book.name,
+        required=required,
+        percent=book.percent_cells(sheet),
     )
 
 
@@ -110,11 +123,28 @@ def header_positions(book: Book, sheet: str, columns: Sequence[Column]) -> dict[
 def read_data(book: Book) -> TrackerData:
     """The "Nhiệm vụ", "Cơ quan" and "Cấu hình" sheets: what validate, recalc, forms,
     merge and letters all start from."""
+    positions = {c: f for f, c in header_positions(book, SHEET_TASKS, TASK_COLUMNS).items()}
     return TrackerData(
         tasks=read_table(book, SHEET_TASKS, TASK_COLUMNS),
         agencies=read_table(book, SHEET_AGENCIES, AGENCY_COLUMNS),
         config_table=read_table(book, SHEET_CONFIG, CONFIG_COLUMNS),
+        percent=frozenset(
+            (r, positions[c]) for r, c in book.percent_cells(SHEET_TASKS) if c in positions
+        ),
     )
+
+
+def stored_values(
+    cells: Mapping[tuple[int, int], Any], percent: set[tuple[int, int]]
+) -> dict[tuple[int, int], Any]:
+    """Cell values as they are stored: a number going into a % formatted cell ÷100 (the
+    inverse of what the readers do), everything else as it is."""
+    return {
+        rc: v / 100
+        if rc in percent and isinstance(v, int | float) and not isinstance(v, bool)
+        else v
+        for rc, v in cells.items()
+    }
 
 
 def read_config(book: Book) -> dict[str, str]:

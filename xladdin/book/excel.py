@@ -11,6 +11,7 @@ xlwings is never imported here: the book object comes from the ribbon adapter
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,12 @@ from ..core.model import nfc
 from ..core.table import Rows, column_positions
 from ..io import files
 from ..io.workspace import Workspace
-from .base import Cells, NoteCell, last_used_row, read_config
+from .base import Cells, NoteCell, last_used_row, read_config, stored_values
+
+
+def is_percent_format(code: str | None) -> bool:
+    """A number format showing a percentage ("0%", "0.00%"; a quoted "%" is just text)."""
+    return "%" in re.sub(r'"[^"]*"|\\.', "", code or "")
 
 
 def workspace_of(book: Any) -> Workspace:
@@ -42,6 +48,7 @@ class ExcelBook:
     def __init__(self, xl_book: Any) -> None:
         self.xl = xl_book
         self._rows: dict[str, Rows] = {}
+        self._percent: dict[str, set[tuple[int, int]]] = {}
 
     @property
     def name(self) -> str:
@@ -60,6 +67,33 @@ class ExcelBook:
             top, left = used.row, used.column
             self._rows[sheet] = [[]] * (top - 1) + [[None] * (left - 1) + list(r) for r in values]
         return self._rows[sheet]
+
+    def percent_cells(self, sheet: str) -> set[tuple[int, int]]:
+        """One number-format read per column of the used range; a column of mixed formats
+        asks its cells that hold a number. Office.js cannot read formats synchronously: no
+        percent cells are known there, so nothing is converted either way."""
+        if sheet in self._percent:
+            return self._percent[sheet]
+        rows = self.rows(sheet)
+        last = max(last_used_row(rows), FIRST_DATA_ROW)
+        found: set[tuple[int, int]] = set()
+        target = self.xl.sheets[sheet]
+        try:
+            for col in range(1, max((len(r) for r in rows), default=0) + 1):
+                fmt = target.range((FIRST_DATA_ROW, col), (last, col)).number_format
+                if fmt is not None:
+                    if is_percent_format(fmt):
+                        found |= {(r, col) for r in range(FIRST_DATA_ROW, last + 1)}
+                    continue
+                for r in range(FIRST_DATA_ROW, last + 1):
+                    v = rows[r - 1][col - 1] if col - 1 < len(rows[r - 1]) else None
+                    is_number = isinstance(v, int | float) and not isinstance(v, bool)
+                    if is_number and is_percent_format(target.range((r, col)).number_format):
+                        found.add((r, col))
+        except NotImplementedError:
+            found = set()
+        self._percent[sheet] = found
+        return found
 
     def _positions(self, sheet: str, columns: Sequence[Column]) -> dict[str, int]:
         rows = self.rows(sheet)
@@ -80,6 +114,7 @@ class ExcelBook:
     ) -> None:
         """One clear and one write, whatever the row count."""
         rows = self.rows(sheet)
+        percent = self.percent_cells(sheet)
         positions = self._positions(sheet, columns)
         width = max(max(positions.values()), len(rows[0]) if rows else 0)
         ours = set(positions.values())
@@ -104,14 +139,23 @@ class ExcelBook:
                         line[i] = v
             for field, col in positions.items():
                 line[col - 1] = rec.get(field)
+        if percent:  # Excel keeps a cell's format where it is: convert ours by position
+            for n, line in enumerate(block, start=FIRST_DATA_ROW):
+                stored = stored_values({(n, c): line[c - 1] for c in ours}, percent)
+                for (_, c), v in stored.items():
+                    line[c - 1] = v
         target.range((FIRST_DATA_ROW, 1)).value = block
 
     def write_cells(self, sheet: str, cells: Cells) -> None:
         """One write per column: from its first to its last written row, the cells in
         between keeping their current values."""
+        if cells:
+            rows = self.rows(sheet)
+            self._write_columns(sheet, rows, stored_values(cells, self.percent_cells(sheet)))
+
+    def _write_columns(self, sheet: str, rows: Rows, cells: Cells) -> None:
         if not cells:
             return
-        rows = self.rows(sheet)
         by_col: dict[int, dict[int, Any]] = {}
         for (r, c), v in cells.items():
             by_col.setdefault(c, {})[r] = v
@@ -133,7 +177,7 @@ class ExcelBook:
         rows = self.rows(sheet)
         above = {rc: v for rc, v in cells.items() if rc[0] < clear_from_row}
         below = {rc: v for rc, v in cells.items() if rc[0] >= clear_from_row}
-        self.write_cells(sheet, above)
+        self._write_columns(sheet, rows, above)
         old_last = last_used_row(rows)
         width = max([len(r) for r in rows] + [c for _, c in below])
         target = self._sheet(sheet)

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from ..core.chart import ChartSeries
-from ..core.layout import Column
-from ..core.table import Rows
+from ..core.layout import FIRST_DATA_ROW, Column
+from ..core.model import nfc
+from ..core.table import Rows, column_positions
 from ..io.tracker_io import TrackerWorkbook
 from ..io.workspace import Workspace, find_workspace
-from .base import Cells, NoteCell, read_config
+from .base import Cells, NoteCell, read_config, stored_values
 
 
 class FileBook:
@@ -44,6 +45,9 @@ class FileBook:
     def rows(self, sheet: str) -> Rows:
         return self.tracker.rows(sheet)
 
+    def percent_cells(self, sheet: str) -> set[tuple[int, int]]:
+        return self.tracker.percent_cells(sheet)
+
     def _writing(self) -> TrackerWorkbook:
         if not self._writable:  # a programming error: read-only books come from open_tracker
             raise RuntimeError(f"{self.name} was opened read-only")
@@ -57,10 +61,13 @@ class FileBook:
         *,
         key_field: str | None = None,
     ) -> None:
+        percent = self.percent_cells(sheet)
+        if percent:
+            records = _into_percent_cells(self.rows(sheet), columns, records, key_field, percent)
         self._writing().write_table(sheet, columns, records, key_field=key_field)
 
     def write_cells(self, sheet: str, cells: Cells) -> None:
-        self._writing().write_grid(sheet, cells)
+        self._writing().write_grid(sheet, stored_values(cells, self.percent_cells(sheet)))
 
     def write_block(self, sheet: str, cells: Cells, *, clear_from_row: int) -> None:
         self._writing().write_grid(sheet, cells, clear_from_row=clear_from_row)
@@ -87,6 +94,37 @@ class FileBook:
         tracker.last_backup = tracker.save(tracker.backup_dir)
         tracker.changed_sheets.clear()
         return tracker.last_backup
+
+
+def _into_percent_cells(
+    rows: Rows,
+    columns: Sequence[Column],
+    records: Sequence[Mapping[str, Any]],
+    key_field: str | None,
+    percent: set[tuple[int, int]],
+) -> list[Mapping[str, Any]]:
+    """Records with their numbers ÷100 where they will land in a % formatted cell: the cell's
+    style moves with its row's key (or stays with its position without a key)."""
+    header = {i + 1: h for i, h in enumerate(rows[0] if rows else [])}
+    positions = column_positions(header, columns, sheet="", source="", required=False)
+    if key_field is not None and key_field in positions:
+        kcol = positions[key_field]
+        row_of = {
+            nfc(r[kcol - 1]): n
+            for n, r in enumerate(rows[FIRST_DATA_ROW - 1 :], start=FIRST_DATA_ROW)
+            if kcol - 1 < len(r) and nfc(r[kcol - 1])
+        }
+        targets = [row_of.get(nfc(rec.get(key_field))) for rec in records]
+    else:
+        targets = list(range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(records)))
+    out: list[Mapping[str, Any]] = []
+    for rec, row in zip(records, targets, strict=True):
+        cells = {(row, positions[f]): rec.get(f) for f in positions if row is not None}
+        stored = stored_values(cells, percent)
+        out.append(
+            {**rec, **{f: stored[(row, positions[f])] for f in positions if row is not None}}
+        )
+    return out
 
 
 @contextlib.contextmanager

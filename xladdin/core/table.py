@@ -8,7 +8,7 @@ text, Excel serial dates of 2000–2099 as dates, whole numbers in text columns 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -21,22 +21,46 @@ from .model import fold
 Rows = list[list[Any]]
 
 
-def _cell_value(value: Any, kind: str) -> Any:
+_TYPED_KINDS = ("number", "percent", "date", "datetime")
+
+
+def _typed_text(text: str, kind: str) -> Any:
+    """A number or date typed into a cell formatted as text, read as the person meant it:
+    "50%", "50 %", "50,5" (decimal comma) and day-first "05/11/2026". Anything unreadable
+    stays text, and validation names the cell."""
+    from .normalize import parse_date, parse_progress
+
+    if kind in ("number", "percent"):
+        number = parse_progress(text.strip(), percent_format=False)
+        return number.value if number.ok and number.value is not None else text
+    if kind in ("date", "datetime"):
+        day = parse_date(text.strip())
+        return day.value if day.ok and day.value is not None else text
+    return text
+
+
+def _cell_value(value: Any, kind: str, percent: bool = False) -> Any:
+    """One cell as the core reads it; ``percent``: the cell has a % number format, so a typed
+    "50%" is stored as 0.5 and means 50."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
         value = unicodedata.normalize("NFC", value)
-        return value if value.strip() else None
+        if not value.strip():
+            return None
+        return _typed_text(value, kind) if kind in _TYPED_KINDS else value
     if (
         kind in ("text", "wrap", "code")
         and isinstance(value, float | int)
         and not isinstance(value, bool)
     ):
         return str(int(value)) if float(value).is_integer() else str(value)
+    is_number = isinstance(value, float | int) and not isinstance(value, bool)
+    if percent and is_number and kind in ("number", "percent"):
+        return round(float(value) * 100, 9)  # 0.57 * 100 is 56.99999999999999
     # Office.js (and a cell whose date format Excel's locale does not know) gives the serial
     # number; only serials of 2000-2099 are taken as dates, so a typed year such as 2026
     # stays a number and validation reports it.
-    is_number = isinstance(value, float | int) and not isinstance(value, bool)
     if kind in ("date", "datetime") and is_number and SERIAL_2000 <= value < SERIAL_2100:
         value = (EXCEL_EPOCH + timedelta(days=float(value))).replace(microsecond=0)
     if kind == "date" and isinstance(value, datetime) and value.time() == datetime.min.time():
@@ -95,10 +119,12 @@ def table_from_rows(
     sheet: str,
     source: str,
     required: bool = True,
+    percent: Collection[tuple[int, int]] = (),
 ) -> pd.DataFrame:
     """A sheet's values (row 1 = headers) as a frame of fields plus ``_row`` (Excel row).
 
-    The one reader of table values, whether they come from the file or from Excel."""
+    The one reader of table values, whether they come from the file or from Excel.
+    ``percent``: (row, column) of the cells with a % number format."""
     fields = [c.field for c in columns]
     if not rows:
         return records_frame([], [*fields, "_row"])
@@ -110,7 +136,7 @@ def table_from_rows(
         for col in columns:
             p = positions.get(col.field)
             v = raw[p - 1] if p is not None and p - 1 < len(raw) else None
-            rec[col.field] = _cell_value(v, col.kind)
+            rec[col.field] = _cell_value(v, col.kind, p is not None and (n, p) in percent)
         if all(v is None for v in rec.values()):
             continue
         rec["_row"] = n

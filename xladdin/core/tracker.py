@@ -28,6 +28,9 @@ class TrackerData:
     tasks: pd.DataFrame
     agencies: pd.DataFrame
     config_table: pd.DataFrame
+    # (Excel row, field) of the "Nhiệm vụ" cells with a % format: read ×100 already; kept so
+    # that validation asks about a bare 0 < x ≤ 1 only where no % format explains it.
+    percent: frozenset[tuple[int, str]] = frozenset()
 
     @property
     def config(self) -> dict[str, str]:
@@ -93,7 +96,14 @@ def check(data: TrackerData, today: date) -> list[Finding]:
     # ribbon click that recalculates or writes letters would otherwise pay ~0.15 s for it.
     from ..validators import validate_tracker
 
-    return validate_tracker(data.tasks, data.agencies, data.config_table, data.catalogue(), today)
+    return validate_tracker(
+        data.tasks,
+        data.agencies,
+        data.config_table,
+        data.catalogue(),
+        today,
+        percent_rows=frozenset(r for r, f in data.percent if f == "progress"),
+    )
 
 
 def recalc(data: TrackerData, today: date, now: datetime | None = None) -> Recalc:

@@ -29,6 +29,7 @@ from ..core.layout import (
 )
 from ..core.returns import FormFile, ReturnSource, SourceProblem
 from ..core.table import col_index
+from .sheetxml import percent_cells_of
 from .xlsxpkg import parse_xml
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -290,33 +291,6 @@ def _saved_at(parts: dict[str, bytes]) -> datetime | None:
 _CELL_WITH_FORMULA = re.compile(
     rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f\b', re.S
 )
-_CELL_STYLE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bs="(\d+)"')
-_BUILTIN_PERCENT = {9, 10}  # 0% and 0.00%
-
-
-def _percent_styles(parts: dict[str, bytes]) -> set[int]:
-    """Indexes of the cell formats that show a number as a percentage."""
-    data = parts.get("xl/styles.xml")
-    if not data:
-        return set()
-    try:
-        root = parse_xml(data)
-    except Exception:
-        return set()
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    percent_ids = set(_BUILTIN_PERCENT)
-    for fmt in root.iter(f"{ns}numFmt"):
-        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))  # quoted text is not a %
-        if "%" in code:
-            percent_ids.add(int(fmt.get("numFmtId", "-1")))
-    xfs = root.find(f"{ns}cellXfs")
-    return {
-        i
-        for i, xf in enumerate(xfs if xfs is not None else [])
-        if int(xf.get("numFmtId", "0")) in percent_ids
-    }
-
-
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z0-9:]+)"')
 
 
@@ -389,13 +363,7 @@ def open_form(source: ReturnSource) -> FormFile:
             for m in _CELL_WITH_FORMULA.finditer(xml)
         }
         merged = [m.group(1).decode() for m in _MERGE.finditer(xml)]
-        percent_styles = _percent_styles(parts)
-        if percent_styles:
-            percent_cells = {
-                (int(m.group(2)), col_index(m.group(1).decode()))
-                for m in _CELL_STYLE.finditer(xml)
-                if int(m.group(3)) in percent_styles
-            }
+        percent_cells = percent_cells_of(parts.get("xl/styles.xml"), xml)
     return FormFile(
         source=source,
         sheet_names=names,

@@ -373,3 +373,42 @@ def append_xml_rows(
             last_col = max(last_col, col_index(old_ref.group(1).decode()))
         xml = _set_dimension(xml, f"A1:{col_letter(last_col)}{last_row}")
     return xml
+
+
+_CELL_STYLE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bs="(\d+)"')
+_BUILTIN_PERCENT = {9, 10}  # 0% and 0.00%
+
+
+def percent_styles(styles_xml: bytes | None) -> set[int]:
+    """Indexes of the cell formats (``cellXfs``) that show a number as a percentage."""
+    if not styles_xml:
+        return set()
+    try:
+        root = parse_xml(styles_xml)
+    except Exception:  # a damaged styles part: no percent formats rather than no workbook
+        return set()
+    ns = f"{{{NS_MAIN}}}"
+    percent_ids = set(_BUILTIN_PERCENT)
+    for fmt in root.iter(f"{ns}numFmt"):
+        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))  # quoted text is not a %
+        if "%" in code:
+            percent_ids.add(int(fmt.get("numFmtId", "-1")))
+    xfs = root.find(f"{ns}cellXfs")
+    return {
+        i
+        for i, xf in enumerate(xfs if xfs is not None else [])
+        if int(xf.get("numFmtId", "0")) in percent_ids
+    }
+
+
+def percent_cells_of(styles_xml: bytes | None, sheet_xml: bytes) -> set[tuple[int, int]]:
+    """(row, column) of the cells of a worksheet formatted as a percentage: where a typed
+    "50%" is stored as 0.5 (Excel and LibreOffice alike)."""
+    styles = percent_styles(styles_xml)
+    if not styles:
+        return set()
+    return {
+        (int(m.group(2)), col_index(m.group(1).decode()))
+        for m in _CELL_STYLE.finditer(sheet_xml)
+        if int(m.group(3)) in styles
+    }

@@ -35,6 +35,7 @@ from .sheetxml import (
     build_rows,
     column_styles,
     last_row_number,
+    percent_cells_of,
     read_state,
     replace_sheet_data,
 )
@@ -102,12 +103,22 @@ class TrackerWorkbook:
         self._sheet_rows[sheet] = rows
         return rows
 
+    def percent_cells(self, sheet: str) -> set[tuple[int, int]]:
+        """(row, column) of the sheet's cells with a % number format, as the file is now."""
+        styles = self.pkg.read("xl/styles.xml") if self.pkg.has("xl/styles.xml") else None
+        return percent_cells_of(styles, self.pkg.read(self.pkg.sheet_part(sheet)))
+
     def read_table(
         self, sheet: str, columns: Sequence[Column], *, required: bool = True
     ) -> pd.DataFrame:
         """One row per non-empty sheet row, fields as columns, plus ``_row`` (Excel row)."""
         return table_from_rows(
-            self.rows(sheet), columns, sheet=sheet, source=self.path.name, required=required
+            self.rows(sheet),
+            columns,
+            sheet=sheet,
+            source=self.path.name,
+            required=required,
+            percent=self.percent_cells(sheet),
         )
 
     def read_tasks(self) -> pd.DataFrame:
