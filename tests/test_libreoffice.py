@@ -17,7 +17,8 @@ from xladdin.adapters.cli import main
 from xladdin.adapters.jobs import FakeClock, run_once
 from xladdin.commands.config import set_config
 from xladdin.commands.forms import issue_forms
-from xladdin.core.layout import SHEET_TASKS, TASK_COLUMNS
+from xladdin.commands.merge import merge_returns
+from xladdin.core.layout import FORM_COLUMNS, FORM_FIRST_ROW, FORM_SHEET, SHEET_TASKS, TASK_COLUMNS
 from xladdin.core.table import col_letter
 from xladdin.io import files
 from xladdin.io.tracker_io import TrackerWorkbook
@@ -133,3 +134,37 @@ def test_saved_by_libreoffice_then_repaired(
     # LibreOffice opens the repaired tracker and keeps what was typed.
     type_and_save(ws.workbook, [], tmp_path, save_as=tmp_path / "check.ods", filter=ODS_FILTER)
     assert (tmp_path / "check.ods").stat().st_size > 1000
+
+
+def test_forms_filled_in_libreoffice_as_xlsx_and_ods_are_merged(
+    with_return: Workspace, tmp_path: Path
+) -> None:
+    ws = with_return
+    for old in (ws.root / "inbox").iterdir():
+        old.unlink()
+    forms = [f for f in issue_forms("2026-11", workbook=ws.workbook, now=NOW).forms if f.n_lead][:2]
+    col = {c.field: col_letter(i + 1) for i, c in enumerate(FORM_COLUMNS)}
+    row = FORM_FIRST_ROW
+
+    def typed(progress: str) -> list[tuple[str, str, str]]:
+        return [
+            (FORM_SHEET, f"{col['status']}{row}", "Đang triển khai"),
+            (FORM_SHEET, f"{col['progress']}{row}", progress),
+            (FORM_SHEET, f"{col['difficulties']}{row}", "Thiếu người"),
+        ]
+
+    as_xlsx = ws.root / "inbox" / forms[0].path.name
+    type_and_save(forms[0].path, typed("45%"), tmp_path, save_as=as_xlsx, filter=XLSX_FILTER)
+    as_ods = ws.root / "inbox" / forms[1].path.with_suffix(".ods").name
+    type_and_save(forms[1].path, typed("60"), tmp_path, save_as=as_ods, filter=ODS_FILTER)
+    (ws.root / "inbox" / "ghi-chu.txt").write_text("không phải phiếu", encoding="utf-8")
+
+    outcome = merge_returns(workbook=ws.workbook, now=NOW, today=TODAY)
+    by_name = {r.name: r for r in outcome.results}
+    assert by_name[as_xlsx.name].status == "accepted", by_name[as_xlsx.name].reasons
+    assert by_name[as_ods.name].status == "accepted", by_name[as_ods.name].reasons
+    assert "không phải phiếu báo cáo" in by_name["ghi-chu.txt"].reasons[0]
+    changed = {(r.name, c.field, c.new) for r in outcome.accepted for c in r.changes}
+    assert (as_xlsx.name, "progress", 45) in changed or (as_xlsx.name, "progress", 45.0) in changed
+    assert (as_ods.name, "progress", 60) in changed or (as_ods.name, "progress", 60.0) in changed
+    assert not list((ws.root / "inbox").iterdir()), "every file got an outcome and left the inbox"

@@ -16,7 +16,6 @@ from typing import Any
 
 from ..core.errors import WorkbookBusyError
 from . import files
-from .return_io import CONTAINER_SUFFIXES, WORKBOOK_SUFFIXES
 
 STATE_NAME = ".theodoi-jobs.json"
 STATE_FORMAT = "theodoi-jobs"
@@ -141,7 +140,8 @@ def log_handler(root: Path) -> logging.Handler:
 def pending_returns(
     inbox: Path, settle_seconds: float, complete: Collection[Path] = ()
 ) -> tuple[list[Path], int]:
-    """Files in the inbox that ``theodoi merge`` would read, and how many are still too new.
+    """Files in the inbox ``theodoi merge`` reads (returns, and anything else, which it reports
+    as not a return), and how many are still too new.
 
     A file modified in the last ``settle_seconds`` may still be being written (a mail program
     saving an attachment, a copy over the network); read now, it would look damaged and be
@@ -150,14 +150,13 @@ def pending_returns(
     clock, because they come from the file system."""
     if not inbox.is_dir():
         return [], 0
-    suffixes = WORKBOOK_SUFFIXES + CONTAINER_SUFFIXES
     ready: list[Path] = []
     waiting = 0
     cutoff = time.time() - settle_seconds
     known = {_same(p) for p in complete}
     for path in sorted(inbox.rglob("*")):
-        if path.name.startswith(("~$", ".")) or path.suffix.lower() not in suffixes:
-            continue
+        if path.name.startswith(("~$", ".")):
+            continue  # owner and hidden files; any other file gets an outcome (a return or not)
         try:
             if not path.is_file():
                 continue

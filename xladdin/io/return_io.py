@@ -29,10 +29,11 @@ from ..core.layout import (
 )
 from ..core.returns import FormFile, ReturnSource, SourceProblem
 from ..core.table import col_index
+from . import ods_io
 from .sheetxml import percent_cells_of
 from .xlsxpkg import parse_xml
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CONTAINER_SUFFIXES = (".zip", ".eml", ".msg")
 MAX_FILE = 20 * 1024 * 1024  # a form of a few hundred rows is well under 1 MB
 MAX_UNPACKED = 64 * 1024 * 1024  # total uncompressed size of one returned workbook
@@ -40,6 +41,13 @@ MAX_MEMBERS = 2000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 NS_CORE = "http://purl.org/dc/terms/"
+
+
+NOT_A_RETURN = (
+    "{name}: không phải phiếu báo cáo (chỉ nhận phiếu .xlsx hoặc .ods, thư .eml hoặc .msg, tệp nén "
+    ".zip), nên không đọc. Nếu đây là phiếu, hãy mở bằng Excel hoặc LibreOffice, lưu lại đúng "
+    "định dạng .xlsx hoặc .ods rồi chép vào thư mục nhận phiếu."
+)
 
 
 class ReturnRefused(InputFileError):
@@ -68,7 +76,8 @@ def collect(paths: Sequence[Path]) -> tuple[list[ReturnSource], list[SourceProbl
             if f.name.startswith(("~$", ".")):
                 continue  # Excel's owner files and hidden files are not returns
             suffix = f.suffix.lower()
-            if Path(path).is_dir() and suffix not in WORKBOOK_SUFFIXES + CONTAINER_SUFFIXES:
+            if suffix not in WORKBOOK_SUFFIXES + CONTAINER_SUFFIXES:
+                problems.append(SourceProblem(f.name, f, NOT_A_RETURN.format(name=f.name)))
                 continue
             try:
                 data = _read_capped(f)
@@ -156,7 +165,9 @@ def _from_eml(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
         if _wanted(filename) and isinstance(payload, bytes):
             found.append((filename, payload))
     if not found:
-        raise ReturnRefused(f"Thư {name} không có tệp đính kèm Excel (.xlsx) nào.")
+        raise ReturnRefused(
+            f"Thư {name} không có tệp đính kèm phiếu báo cáo (.xlsx hoặc .ods) nào."
+        )
     yield from _attachments(name, path, found)
 
 
@@ -244,14 +255,20 @@ def _unpack(source: ReturnSource) -> dict[str, bytes]:
 
 
 def _check_parts(source: ReturnSource, parts: dict[str, bytes]) -> None:
-    if "xl/workbook.xml" not in parts:
-        raise ReturnRefused(f"{source.name}: không phải sổ tính Excel (.xlsx).")
-    if any(n.lower().endswith("vbaproject.bin") for n in parts):
+    ods = ods_io.is_ods(parts)
+    if "xl/workbook.xml" not in parts and not ods:
+        raise ReturnRefused(
+            f"{source.name}: không phải sổ tính Excel (.xlsx) hay LibreOffice (.ods)."
+        )
+    # Macros of LibreOffice live under Basic/ (and Scripts/); Excel's in a vbaProject part.
+    if any(n.lower().endswith("vbaproject.bin") for n in parts) or (
+        ods and any(n.startswith(("Basic/", "Scripts/")) and not n.endswith("/") for n in parts)
+    ):
         raise ReturnRefused(
             f"{source.name}: phiếu có chứa macro; hãy dùng phiếu gốc (.xlsx, không macro)."
         )
     for name, content in parts.items():
-        if name.lower().endswith((".xml", ".rels", ".vml")):
+        if name.lower().endswith((".xml", ".rels", ".vml", ".rdf")):
             if content[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00<\x00" in content[:64]:
                 raise ReturnRefused(
                     f"{source.name}: phần {name} được mã hóa UTF-16, không phải cách Excel lưu "
@@ -352,11 +369,20 @@ def open_form(source: ReturnSource) -> FormFile:
         body.pop()
     r, c = FORM_REPORT_DATE_CELL
     report_date = form[r - 1][c - 1] if len(form) >= r and len(form[r - 1]) >= c else None
-    part = _sheet_part(parts, FORM_SHEET)
+    part = None if ods_io.is_ods(parts) else _sheet_part(parts, FORM_SHEET)
     formulas: set[tuple[int, int]] = set()
     merged: list[str] = []
     percent_cells: set[tuple[int, int]] = set()
-    if part and part in parts:
+    saved = _saved_at(parts)
+    if ods_io.is_ods(parts):
+        try:
+            formulas, merged, percent_cells = ods_io.sheet_facts(
+                parts.get("content.xml", b""), FORM_SHEET
+            )
+        except Exception as exc:  # a damaged content part of an untrusted file
+            raise ReturnRefused(f"{source.name}: tệp bị hỏng, không đọc được nội dung.") from exc
+        saved = ods_io.saved_at(parts.get("meta.xml"))
+    elif part and part in parts:
         xml = parts[part]
         formulas = {
             (int(m.group(2)), col_index(m.group(1).decode()))
@@ -368,7 +394,7 @@ def open_form(source: ReturnSource) -> FormFile:
         source=source,
         sheet_names=names,
         meta=meta,
-        saved_at=_saved_at(parts),
+        saved_at=saved,
         report_date=report_date,
         header=list(header),
         rows=[list(r) for r in body],
