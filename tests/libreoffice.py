@@ -15,6 +15,7 @@ import functools
 import json
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,9 @@ needs_libreoffice = pytest.mark.skipif(
 
 
 def _job(path: Path, typed: Sequence[tuple[str, str, str]], tmp: Path, **extra: Any) -> str:
-    profile = (tmp / "lo-profile").resolve().as_uri()
+    # A fresh profile per run: a profile left locked by an office still shutting down would
+    # stop the next one from starting.
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-", dir=tmp)).resolve().as_uri()
     return json.dumps(
         {"soffice": soffice(), "profile": profile, "open": str(path), "type": list(typed), **extra},
         ensure_ascii=False,

@@ -31,6 +31,9 @@ IO_MAY_USE = {
     "xladdin.core.returns",
     "xladdin.core.chart",
     "xladdin.core.form_content",
+    # Text typed in a TCVN3 or VNI font is decoded while the file is read, as a codec would:
+    # the font is in the file, the decoded text is what the rest of the program sees.
+    "xladdin.core.legacy_vn",
 }
 
 

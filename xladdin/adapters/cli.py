@@ -138,6 +138,8 @@ def print_import(outcome: Any) -> None:
         console.print(f"  • {old} → {new}: đổi mã (giữ nguyên dữ liệu theo dõi)")
     for key in r.removed:
         console.print(f"  • {key}: không còn trong kế hoạch (dữ liệu cũ đã ghi vào “Nhật ký”)")
+    if outcome.legacy_line():
+        console.print(outcome.legacy_line(), markup=False)
     if r.new_agencies:
         console.print(
             "Cơ quan mới trong danh mục: "

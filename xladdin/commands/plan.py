@@ -7,7 +7,7 @@ Re-importing keeps every tracking value; see :mod:`xladdin.core.importer` for th
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ class PlanFile:
     title: str
     appendix: Appendix
     sha256: str
+    legacy_fonts: dict[str, int] = field(default_factory=dict)  # font -> runs converted
 
 
 def read_plan(plan: Path) -> PlanFile:
@@ -46,7 +47,7 @@ def read_plan(plan: Path) -> PlanFile:
     doc = read_docx(plan)
     appendix = parse_appendix(doc)
     digest = hashlib.sha256(Path(plan).read_bytes()).hexdigest()
-    return PlanFile(Path(plan), doc.title, appendix, digest)
+    return PlanFile(Path(plan), doc.title, appendix, digest, dict(doc.legacy_fonts))
 
 
 def newest_plan(folder: Path) -> Path:
@@ -117,6 +118,14 @@ class ImportOutcome:
     report: ImportReport
     backup: Path | None
     plan_title: str
+    legacy_fonts: dict[str, int] = field(default_factory=dict)
+
+    def legacy_line(self) -> str:
+        """What was typed in a legacy font and converted, for the report ("" if nothing)."""
+        if not self.legacy_fonts:
+            return ""
+        fonts = ", ".join(f"{f} ({n} đoạn)" for f, n in sorted(self.legacy_fonts.items()))
+        return f"Đã chuyển sang Unicode chữ gõ bằng phông cũ (TCVN3/VNI): {fonts}."
 
 
 def run(book: Book, plan: PlanFile, *, now: datetime) -> ImportOutcome:
@@ -129,7 +138,9 @@ def run(book: Book, plan: PlanFile, *, now: datetime) -> ImportOutcome:
     book.append_rows(SHEET_LOG, LOG_COLUMNS, report.log)
     if not data.config.get("plan_name") and merged.title:
         write_config(book, data.config, {"plan_name": merged.title})
-    return ImportOutcome(book.workspace, plan.path, merged.appendix, report, None, merged.title)
+    return ImportOutcome(
+        book.workspace, plan.path, merged.appendix, report, None, merged.title, plan.legacy_fonts
+    )
 
 
 def message(outcome: ImportOutcome) -> str:
@@ -143,6 +154,8 @@ def message(outcome: ImportOutcome) -> str:
     ]
     if report.new_agencies:
         lines.append(f"Cơ quan mới trong danh mục: {len(report.new_agencies)}.")
+    if outcome.legacy_line():
+        lines.append(outcome.legacy_line())
     if report.unparsed_timeframes:
         lines.append(
             f"{len(report.unparsed_timeframes)} nhiệm vụ chưa hiểu được thời gian thực hiện: "

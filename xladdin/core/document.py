@@ -26,3 +26,5 @@ class RawDocument:
     name: str
     tables: list[RawTable] = field(default_factory=list)
     title: str = ""
+    # Runs typed in a legacy Vietnamese font and converted to Unicode: font name -> runs.
+    legacy_fonts: dict[str, int] = field(default_factory=dict)

@@ -505,3 +505,28 @@ def detect_legacy(text: str) -> LegacyMatch | None:
     if len(plausible) > 1 and plausible[0][0].rank == plausible[1][0].rank:
         return None
     return plausible[0][0]
+
+
+# -- by font --------------------------------------------------------------------------------
+def legacy_font(font: str | None) -> str | None:
+    """The legacy encoding a font name means: "tcvn3" (.VnTime, .VnArial…), "tcvn3-caps" (the
+    all-capitals .VnTimeH, .VnArialH…, whose lowercase bytes draw capitals) or "vni"
+    (VNI-Times, VNI-Helve…); None for a Unicode font."""
+    name = (font or "").strip()
+    if name.lower().startswith(".vn"):
+        return "tcvn3-caps" if name.endswith("H") else "tcvn3"
+    if name.upper().startswith("VNI-") or name.upper().startswith("VNI "):
+        return "vni"
+    return None
+
+
+def from_font(text: str, encoding: str) -> str:
+    """Text typed in a legacy font, as Unicode: the font is decisive evidence, so short words
+    and capitals convert too (unlike :func:`detect_legacy`)."""
+    if encoding == "tcvn3":
+        return from_tcvn3(text)
+    if encoding == "tcvn3-caps":
+        return unicodedata.normalize("NFC", from_tcvn3(text).upper())
+    if encoding == "vni":
+        return from_vni(text)
+    return text

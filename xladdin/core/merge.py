@@ -477,7 +477,7 @@ def _normalised_rows(
                 if pr.note:
                     result.warnings.append(f"{_at(row, HEADERS[f])}: {pr.note}")
             else:
-                tx = normalize_text(raw)
+                tx = normalize_text(raw, font_encoding=form.legacy_cells.get((row, col)))
                 rec[f] = tx.text or None
                 if tx.note:
                     result.warnings.append(f"{_at(row, HEADERS[f])}: {tx.note}")

@@ -53,7 +53,7 @@ from .layout import (
     STATUS_PAUSED,
     STATUSES,
 )
-from .legacy_vn import Encoding, detect_legacy, to_tcvn3, to_vni
+from .legacy_vn import Encoding, detect_legacy, from_font, to_tcvn3, to_vni
 
 __all__ = [
     "STATUS_SYNONYMS",
@@ -127,8 +127,12 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def normalize_text(value: Any) -> TextResult:
+def normalize_text(value: Any, *, font_encoding: str | None = None) -> TextResult:
     """NFC text with spaces tidied and typed line breaks kept; legacy encodings repaired.
+
+    ``font_encoding``: the cell's font is a TCVN3 or VNI font (see
+    :func:`~xladdin.core.legacy_vn.legacy_font`), which decides the conversion; without it
+    the cautious detection guesses from the text alone.
 
     Removed: zero-width characters, soft hyphens (after legacy detection: TCVN3 uses that
     byte for ư), and control characters (noted). NBSP and other spaces become one space.
@@ -142,7 +146,13 @@ def normalize_text(value: Any) -> TextResult:
     if nfc != text:
         notes.append("đã chuyển chữ tổ hợp (NFD) sang dạng dựng sẵn (NFC)")
     encoding: Encoding | None = None
-    if legacy := detect_legacy(nfc):
+    if font_encoding is not None and nfc.strip():
+        converted = from_font(nfc, font_encoding)
+        if converted != nfc:
+            encoding = "VNI" if font_encoding == "vni" else "TCVN3"
+            nfc = converted
+            notes.insert(0, f"đã chuyển từ mã {encoding} (theo phông chữ của ô) sang Unicode")
+    elif legacy := detect_legacy(nfc):
         nfc, encoding = legacy.text, legacy.encoding
         notes.insert(0, f"đã chuyển từ mã {legacy.encoding} sang Unicode")
     if controls:

@@ -46,3 +46,5 @@ class FormFile:
     formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, col) in FORM_SHEET
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # cells with a % format
     merged: list[str] = field(default_factory=list)  # merged ranges in FORM_SHEET
+    # (row, col) -> "tcvn3" | "tcvn3-caps" | "vni": cells whose font is a legacy Vietnamese one
+    legacy_cells: dict[tuple[int, int], str] = field(default_factory=dict)

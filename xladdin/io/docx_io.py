@@ -10,25 +10,51 @@ from __future__ import annotations
 
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
 
 from ..core.document import RawDocument, RawRow, RawTable
 from ..core.errors import InputFileError
+from ..core.legacy_vn import from_font, legacy_font
 from .xlsxpkg import MAX_UNCOMPRESSED, safe_parser
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _text(el: etree._Element) -> str:
-    """Text of a paragraph-bearing element; breaks and tabs become spaces."""
+def _run_font(node: etree._Element, default: str | None) -> str | None:
+    """The font of the run holding ``node``: its own ``w:rFonts``, else the document's."""
+    run = node.getparent()
+    while run is not None and run.tag != f"{W}r":
+        run = run.getparent()
+    fonts = run.find(f"{W}rPr/{W}rFonts") if run is not None else None
+    if fonts is not None:
+        for attr in ("ascii", "hAnsi", "cs"):
+            name = fonts.get(f"{W}{attr}")
+            if name:
+                return name
+    return default
+
+
+def _text(
+    el: etree._Element, legacy: dict[str, int] | None = None, default: str | None = None
+) -> str:
+    """Text of a paragraph-bearing element; breaks and tabs become spaces. Text typed in a
+    TCVN3 or VNI font is converted to Unicode by that font's table (counted in ``legacy``)."""
     parts: list[str] = []
     for p in el.iter(f"{W}p"):
         buf: list[str] = []
         for node in p.iter(f"{W}t", f"{W}br", f"{W}tab", f"{W}cr", f"{W}noBreakHyphen"):
             if node.tag == f"{W}t":
-                buf.append(node.text or "")
+                text = node.text or ""
+                font = _run_font(node, default)
+                encoding = legacy_font(font)
+                if encoding and text.strip():
+                    text = from_font(text, encoding)
+                    if legacy is not None:
+                        legacy[str(font)] = legacy.get(str(font), 0) + 1
+                buf.append(text)
             elif node.tag == f"{W}noBreakHyphen":
                 buf.append("-")
             else:
@@ -49,7 +75,7 @@ def _direct_cells(tr: etree._Element) -> list[etree._Element]:
     return out
 
 
-def _grid(tbl: etree._Element) -> list[RawRow]:
+def _grid(tbl: etree._Element, text_of: Callable[[etree._Element], str] = _text) -> list[RawRow]:
     rows: list[RawRow] = []
     above: dict[int, str] = {}
     for tr in tbl.iter(f"{W}tr"):
@@ -75,7 +101,7 @@ def _grid(tbl: etree._Element) -> list[RawRow]:
                 vm = tcpr.find(f"{W}vMerge")
                 if vm is not None:
                     vmerge = vm.get(f"{W}val", "continue")
-            text = above.get(col, "") if vmerge == "continue" else _text(tc)
+            text = above.get(col, "") if vmerge == "continue" else text_of(tc)
             cells.append(text)
             above[col] = text
             for k in range(1, span):
@@ -91,6 +117,20 @@ def _enclosing_tbl(el: etree._Element) -> etree._Element | None:
     while node is not None and node.tag != f"{W}tbl":
         node = node.getparent()
     return node
+
+
+def _default_font(path: Path) -> str | None:
+    """The document's default font (``w:docDefaults`` in word/styles.xml), if it names one."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("word/styles.xml")
+            if info.file_size > MAX_UNCOMPRESSED:
+                return None
+            root = etree.fromstring(zf.read(info), safe_parser())
+    except (KeyError, zipfile.BadZipFile, OSError, etree.XMLSyntaxError):
+        return None
+    fonts = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+    return None if fonts is None else fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi")
 
 
 def read_docx(path: Path) -> RawDocument:
@@ -117,16 +157,21 @@ def read_docx(path: Path) -> RawDocument:
     doc = RawDocument(path.name)
     if body is None:
         return doc
+    default = _default_font(path)
+
+    def text_of(el: etree._Element) -> str:
+        return _text(el, doc.legacy_fonts, default)
+
     recent: list[str] = []
     paragraphs: list[str] = []
     for el in body.iter(f"{W}p", f"{W}tbl"):
         if el.tag == f"{W}tbl":
             if _enclosing_tbl(el) is not None:
                 continue
-            doc.tables.append(RawTable(_grid(el), len(doc.tables), " ".join(recent[-4:])))
+            doc.tables.append(RawTable(_grid(el, text_of), len(doc.tables), " ".join(recent[-4:])))
             recent = []
         elif _enclosing_tbl(el) is None:
-            t = _text(el)
+            t = text_of(el)
             if t:
                 recent.append(t)
                 paragraphs.append(t)

@@ -30,7 +30,7 @@ from ..core.layout import (
 from ..core.returns import FormFile, ReturnSource, SourceProblem
 from ..core.table import col_index
 from . import ods_io
-from .sheetxml import percent_cells_of
+from .sheetxml import legacy_font_cells, percent_cells_of
 from .xlsxpkg import parse_xml
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -373,10 +373,11 @@ def open_form(source: ReturnSource) -> FormFile:
     formulas: set[tuple[int, int]] = set()
     merged: list[str] = []
     percent_cells: set[tuple[int, int]] = set()
+    legacy_cells: dict[tuple[int, int], str] = {}
     saved = _saved_at(parts)
     if ods_io.is_ods(parts):
         try:
-            formulas, merged, percent_cells = ods_io.sheet_facts(
+            formulas, merged, percent_cells, legacy_cells = ods_io.sheet_facts(
                 parts.get("content.xml", b""), FORM_SHEET
             )
         except Exception as exc:  # a damaged content part of an untrusted file
@@ -390,6 +391,7 @@ def open_form(source: ReturnSource) -> FormFile:
         }
         merged = [m.group(1).decode() for m in _MERGE.finditer(xml)]
         percent_cells = percent_cells_of(parts.get("xl/styles.xml"), xml)
+        legacy_cells = legacy_font_cells(parts.get("xl/styles.xml"), xml)
     return FormFile(
         source=source,
         sheet_names=names,
@@ -401,4 +403,5 @@ def open_form(source: ReturnSource) -> FormFile:
         formulas=formulas,
         merged=merged,
         percent_cells=percent_cells,
+        legacy_cells=legacy_cells,
     )

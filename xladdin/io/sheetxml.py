@@ -412,3 +412,40 @@ def percent_cells_of(styles_xml: bytes | None, sheet_xml: bytes) -> set[tuple[in
         for m in _CELL_STYLE.finditer(sheet_xml)
         if int(m.group(3)) in styles
     }
+
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b([^>]*?)\br="([A-Z]+)(\d+)"([^>]*?)/?>')
+_STYLE_ATTR = re.compile(rb'\bs="(\d+)"')
+
+
+def legacy_font_cells(styles_xml: bytes | None, sheet_xml: bytes) -> dict[tuple[int, int], str]:
+    """(row, column) -> legacy encoding of the cells whose font is a TCVN3 or VNI font."""
+    from ..core.legacy_vn import legacy_font
+
+    if not styles_xml:
+        return {}
+    try:
+        root = parse_xml(styles_xml)
+    except Exception:  # a damaged styles part: judge the text alone, as before
+        return {}
+    ns = f"{{{NS_MAIN}}}"
+    fonts_el = root.find(f"{ns}fonts")
+    names = []
+    for font in fonts_el if fonts_el is not None else []:
+        name = font.find(f"{ns}name")
+        names.append(legacy_font(name.get("val") if name is not None else None))
+    xfs = root.find(f"{ns}cellXfs")
+    by_xf = [
+        names[int(xf.get("fontId", "0"))] if int(xf.get("fontId", "0")) < len(names) else None
+        for xf in (xfs if xfs is not None else [])
+    ]
+    if not any(by_xf):
+        return {}
+    out: dict[tuple[int, int], str] = {}
+    for m in _CELL_REF.finditer(sheet_xml):
+        style = _STYLE_ATTR.search(m.group(1) + m.group(4))
+        xf = int(style.group(1)) if style else 0
+        encoding = by_xf[xf] if xf < len(by_xf) else None
+        if encoding:
+            out[(int(m.group(3)), col_index(m.group(2).decode()))] = encoding
+    return out
