@@ -11,7 +11,6 @@ xlwings is never imported here: the book object comes from the ribbon adapter
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,9 @@ from ..core.layout import FIRST_DATA_ROW, Column
 from ..core.model import nfc
 from ..core.table import Rows, column_positions
 from ..io import files
+from ..io.sheetxml import is_percent_format
 from ..io.workspace import Workspace
 from .base import Cells, NoteCell, last_used_row, read_config, stored_values
-
-
-def is_percent_format(code: str | None) -> bool:
-    """A number format showing a percentage ("0%", "0.00%"; a quoted "%" is just text)."""
-    return "%" in re.sub(r'"[^"]*"|\\.', "", code or "")
 
 
 def workspace_of(book: Any) -> Workspace:

@@ -379,6 +379,11 @@ _CELL_STYLE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bs="(\d
 _BUILTIN_PERCENT = {9, 10}  # 0% and 0.00%
 
 
+def is_percent_format(code: str | None) -> bool:
+    """A number format showing a percentage ("0%", "0.00%"; a quoted "%" is just text)."""
+    return "%" in re.sub(r'"[^"]*"|\\.', "", code or "")
+
+
 def percent_styles(styles_xml: bytes | None) -> set[int]:
     """Indexes of the cell formats (``cellXfs``) that show a number as a percentage."""
     if not styles_xml:
@@ -390,8 +395,7 @@ def percent_styles(styles_xml: bytes | None) -> set[int]:
     ns = f"{{{NS_MAIN}}}"
     percent_ids = set(_BUILTIN_PERCENT)
     for fmt in root.iter(f"{ns}numFmt"):
-        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))  # quoted text is not a %
-        if "%" in code:
+        if is_percent_format(fmt.get("formatCode")):
             percent_ids.add(int(fmt.get("numFmtId", "-1")))
     xfs = root.find(f"{ns}cellXfs")
     return {
