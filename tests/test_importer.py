@@ -88,6 +88,7 @@ def test_same_plan_twice_same_keys_nothing_lost(imported: Workspace, plan_docx: 
             key_field="key",
         )
     before = export_tasks(workbook=imported.workbook)
+    stored = imported.workbook.read_bytes()
     outcome = import_plan(plan_docx, workbook=imported.workbook, now=NOW)
     after = export_tasks(workbook=imported.workbook)
     assert after == before
@@ -98,7 +99,8 @@ def test_same_plan_twice_same_keys_nothing_lost(imported: Workspace, plan_docx: 
         100,
         "2026-11-02",
     )
-    assert outcome.backup is not None and outcome.backup.exists()
+    # Nothing changed, so nothing was written: no new file, no backup pushing real history out.
+    assert outcome.backup is None and imported.workbook.read_bytes() == stored
 
 
 def test_other_layout_import_flags_unparsed_timeframe(workspace: Workspace) -> None:

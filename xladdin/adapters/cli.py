@@ -199,7 +199,9 @@ def export_cmd(
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=list(EXPORT_FIELDS), lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: ("" if v is None else v) for k, v in t.items()} for t in tasks)
+        from ..io.files import csv_cell
+
+        writer.writerows({k: csv_cell(v) for k, v in t.items()} for t in tasks)
         text = buf.getvalue()
     if output is None:
         sys.stdout.write(text)

@@ -89,7 +89,7 @@ class FileBook:
 
     def save(self) -> Path | None:
         tracker = self._writing()
-        if not tracker.changed_sheets:
+        if not tracker.changed_sheets or not tracker.has_changes():
             return None
         tracker.last_backup = tracker.save(tracker.backup_dir)
         tracker.changed_sheets.clear()

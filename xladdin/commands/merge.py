@@ -261,13 +261,12 @@ def _write_report(
     if not results:
         return None
     folder = ws.folder(config, "outbox_dir") / period.code
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"KetQuaTongHopPhieu_{now:%Y%m%d-%H%M%S}.csv"
+    target = files.unique_path(folder, f"KetQuaTongHopPhieu_{now:%Y%m%d-%H%M%S}", ".csv")
     buf = io.StringIO()
     frame = summary_frame(results)
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(list(frame.columns))
-    writer.writerows(frame.itertuples(index=False, name=None))
+    writer.writerows([files.csv_cell(v) for v in row] for row in frame.itertuples(index=False))
     # UTF-8 with BOM: Excel on Windows then shows the Vietnamese text correctly.
     files.atomic_write(target, ("\ufeff" + buf.getvalue()).encode("utf-8"))
     return target

@@ -143,11 +143,35 @@ def backup(path: Path, backup_dir: Path) -> Path | None:
     return target
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return mask
+
+
+def unique_path(folder: Path, stem: str, suffix: str) -> Path:
+    """``folder/stem.suffix``, or ``stem-2.suffix``, ``stem-3``…: a name no other writer has
+    claimed (claimed by creating it, so two runs in the same second get two names)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        candidate = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            return candidate
+        except FileExistsError:
+            n += 1
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temp file in the same folder, fsync, then replace in one step,
     so an interrupted write leaves the old file whole."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file 0600; a file the tool writes gets the mode any program would
+        # give it (0666 less the umask), so a shared folder stays readable by colleagues.
+        if os.name == "posix":
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -182,3 +206,14 @@ def zone_identifier(path: Path) -> str | None:
         return Path(f"{path}:Zone.Identifier").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
+
+
+def csv_cell(value: object) -> object:
+    """A value for a CSV the office opens in Excel: text starting with = + - @ or a tab or
+    carriage return gets a leading ' so Excel shows it instead of running it as a formula
+    (OWASP "CSV injection"); None is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -49,6 +49,7 @@ class TrackerWorkbook:
         self.path = Path(path)
         self._data = data
         self.pkg = XlsxPackage.from_bytes(data, self.path.name)
+        self._opened = self.pkg.parts()  # to tell a write that changed nothing (no save)
         self._calamine: Any = None
         self._sheet_rows: dict[str, list[list[Any]]] = {}  # as read from the file's bytes
         self._locked = False
@@ -76,7 +77,7 @@ class TrackerWorkbook:
             book._locked = True
             book.backup_dir = backup_dir
             yield book
-            if book.changed_sheets:
+            if book.changed_sheets and book.has_changes():
                 book.last_backup = book.save(book.backup_dir)
 
     # -- reading ---------------------------------------------------------------
@@ -176,6 +177,11 @@ class TrackerWorkbook:
         self.pkg.write(part, xml)
         self._mark(sheet)
 
+    def has_changes(self) -> bool:
+        """Whether any part differs from the file as opened (or last saved): a validate that
+        finds what the last one found, or an import of an unchanged plan, writes nothing."""
+        return self.pkg.parts() != self._opened
+
     def mark_package_changed(self) -> None:
         """Parts other than sheets were edited (``theodoi repair``): save on exit."""
         self._mark("")
@@ -199,6 +205,7 @@ class TrackerWorkbook:
         self._data = data
         self._calamine = None
         self._sheet_rows = {}
+        self._opened = self.pkg.parts()
         return copy
 
     def write_grid(

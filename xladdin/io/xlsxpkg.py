@@ -89,6 +89,10 @@ class XlsxPackage:
     def names(self) -> list[str]:
         return [e.info.filename for e in self._entries]
 
+    def parts(self) -> dict[str, bytes]:
+        """Part name -> bytes, as they are now (the bytes are shared, not copied)."""
+        return {e.info.filename: e.data for e in self._entries}
+
     def has(self, part: str) -> bool:
         return part in self._index
 
