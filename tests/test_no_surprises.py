@@ -15,6 +15,7 @@ import pytest
 
 from xladdin.adapters.cli import main
 from xladdin.commands.validate import validate_workbook
+from xladdin.core.errors import WorkbookBusyError
 from xladdin.core.layout import SHEET_TASKS, TASK_COLUMNS
 from xladdin.io import files
 from xladdin.io.tracker_io import TrackerWorkbook
@@ -88,3 +89,29 @@ def test_a_recalc_after_a_write_still_saves(imported: Workspace) -> None:
         workbook=imported.workbook, today=TODAY, now=datetime(2026, 11, 21, 9)
     )
     assert outcome.backup is not None
+
+
+def test_a_writer_killed_holding_the_lock_blocks_nobody(imported: Workspace) -> None:
+    """SIGKILL between creating the lock and anything else: the OS drops the lock with the
+    process, so the next write goes ahead at once (an empty lock file left behind is harmless)."""
+    import signal
+    import subprocess
+    import sys
+
+    lock = imported.workbook.with_name(imported.workbook.name + ".lock")
+    child = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from xladdin.io import files\n"
+         "l = files.os_lock(Path(sys.argv[1]), timeout=0); l.acquire()\n"
+         "print('held', flush=True); time.sleep(600)", str(lock)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert child.stdout is not None and child.stdout.readline().strip() == "held"
+    # held: a second writer would wait for it (here: refused at once)
+    with pytest.raises(WorkbookBusyError), files.file_lock(imported.workbook, timeout=0):
+        pass
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    assert lock.exists()  # left behind, as after a crash or a full disk
+    outcome = validate_workbook(workbook=imported.workbook, today=TODAY)  # no 120 s wait
+    assert outcome.backup is not None or outcome.findings == []

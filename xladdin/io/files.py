@@ -8,11 +8,12 @@ import os
 import shutil
 import socket
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from ..core.errors import WorkbookBusyError
 
@@ -83,49 +84,28 @@ def ensure_not_open_elsewhere(path: Path) -> None:
         raise WorkbookBusyError(found.message(path))
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
+LOCK_TIMEOUT = 120.0  # seconds a writer waits for another one to finish
+
+
+def os_lock(path: Path, *, timeout: float) -> FileLock:
+    """An OS lock (flock / LockFileEx, through filelock) on ``path``: the OS releases it when
+    its process ends, however it ends, so a lock file left behind (a kill, a full disk)
+    blocks nobody. ``timeout`` 0 refuses at once; never a soft (file-exists) lock. The file is
+    kept after release: deleting a lock file lets a third process lock a new file while a
+    second still waits on the old one."""
+    return FileLock(path, timeout=timeout, fallback_to_soft=False, preserve_lock_file=True)
 
 
 @contextlib.contextmanager
-def file_lock(path: Path, *, timeout: float = 120.0) -> Iterator[None]:
+def file_lock(path: Path, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Serialise writers of one tracker across processes (``<tracker>.lock``)."""
-    lock = path.with_name(path.name + ".lock")
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                pid = int(lock.read_text(encoding="ascii").strip() or "0")
-            except (OSError, ValueError):
-                pid = 0
-            if pid and not _pid_alive(pid):
-                with contextlib.suppress(FileNotFoundError):
-                    lock.unlink()
-                continue
-            if time.monotonic() > deadline:
-                raise WorkbookBusyError(
-                    f"Một lần xử lý khác đang ghi sổ theo dõi {path.name}; hãy thử lại sau."
-                ) from None
-            time.sleep(0.1)
-            continue
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(str(os.getpid()))
-        break
     try:
-        yield
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            lock.unlink()
+        with os_lock(path.with_name(path.name + ".lock"), timeout=timeout):
+            yield
+    except Timeout:
+        raise WorkbookBusyError(
+            f"Một lần xử lý khác đang ghi sổ theo dõi {path.name}; hãy thử lại sau."
+        ) from None
 
 
 def backup(path: Path, backup_dir: Path) -> Path | None:

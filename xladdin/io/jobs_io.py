@@ -7,12 +7,13 @@ import contextlib
 import json
 import logging
 import os
-import sys
 import time
 from collections.abc import Collection, Iterator
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
+
+from filelock import Timeout
 
 from ..core.errors import WorkbookBusyError
 from . import files
@@ -20,6 +21,7 @@ from . import files
 STATE_NAME = ".theodoi-jobs.json"
 STATE_FORMAT = "theodoi-jobs"
 STATE_VERSION = 1
+PID_NAME = ".theodoi-jobs.pid"
 LOCK_NAME = ".theodoi-jobs.lock"
 LOG_DIR = "logs"
 LOG_NAME = "theodoi-jobs.log"
@@ -62,44 +64,20 @@ def write_state(path: Path, jobs: JobRecords) -> None:
 
 
 # -- one instance per workspace --------------------------------------------------------
-# An OS lock on an open file, not a PID file: the OS drops it when the process dies however
-# it dies, so there is no stale lock to clean up and no reused PID to be fooled by. The file
-# itself is never deleted (deleting a locked file lets a third process lock a new inode while
-# a second one still waits on the old one).
-if sys.platform == "win32":
-    import msvcrt
-
-    _LOCK_OFFSET = 1 << 20  # a byte past the PID, so another process can still read the PID
-
-    def _lock(fd: int) -> None:
-        os.lseek(fd, _LOCK_OFFSET, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, _LOCK_OFFSET, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
-
 @contextlib.contextmanager
 def instance_lock(root: Path) -> Iterator[Path]:
-    """Hold ``<root>/.theodoi-jobs.lock`` or refuse at once (WorkbookBusyError, exit code 2)."""
+    """Hold ``<root>/.theodoi-jobs.lock`` or refuse at once (WorkbookBusyError, exit code 2).
+
+    The same OS lock as the tracker's writers (:func:`files.os_lock`); the holder's process
+    id goes to a file beside it for the refusal message (the lock file itself is the OS's)."""
     path = root / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    pid_file = root / PID_NAME
     try:
-        _lock(fd)
-    except OSError:
-        os.close(fd)
+        lock = files.os_lock(path, timeout=0)
+        lock.acquire()
+    except Timeout:
         try:
-            holder = path.read_text(encoding="ascii").strip()
+            holder = pid_file.read_text(encoding="ascii").strip()
         except OSError:
             holder = ""
         who = f" (tiến trình {holder})" if holder.isdigit() else ""
@@ -108,14 +86,11 @@ def instance_lock(root: Path) -> Iterator[Path]:
             "Mỗi thư mục làm việc chỉ chạy một “theodoi jobs” một lúc."
         ) from None
     try:
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode("ascii"))
+        with contextlib.suppress(OSError):
+            pid_file.write_text(str(os.getpid()), encoding="ascii")
         yield path
     finally:
-        with contextlib.suppress(OSError):
-            _unlock(fd)
-        os.close(fd)
+        lock.release()
 
 
 # -- log file ------------------------------------------------------------------------
