@@ -368,15 +368,14 @@ def build_cmd(output: Path | None, check: bool) -> None:
 def warn_if_macros_lost(workbook: Path | None) -> None:
     """One line when the tracker lost its macros or ribbon (e.g. saved by LibreOffice): the
     command still runs, but the buttons cannot, and cannot repair themselves."""
-    from ..io.macros import missing_macro_parts
+    from ..io.macros import missing_macro_parts_in
     from ..io.workspace import find_workspace
-    from ..io.xlsxpkg import XlsxPackage
 
     try:
         ws = find_workspace(workbook)
-        problems = missing_macro_parts(XlsxPackage.from_path(ws.workbook))
     except TheoDoiError:
-        return  # the command itself says what is wrong with the file
+        return  # the command itself says what is wrong
+    problems = missing_macro_parts_in(ws.workbook)
     if problems:
         err_console.print(
             f"Lưu ý: sổ {ws.workbook.name} {', '.join(problems)}, nên các nút trong Excel không "

@@ -119,11 +119,11 @@ def _into_percent_cells(
         targets = list(range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(records)))
     out: list[Mapping[str, Any]] = []
     for rec, row in zip(records, targets, strict=True):
-        cells = {(row, positions[f]): rec.get(f) for f in positions if row is not None}
-        stored = stored_values(cells, percent)
-        out.append(
-            {**rec, **{f: stored[(row, positions[f])] for f in positions if row is not None}}
-        )
+        if row is None:  # a new key: its row gets the column's style, not a moved one
+            out.append(rec)
+            continue
+        stored = stored_values({(row, c): rec.get(f) for f, c in positions.items()}, percent)
+        out.append({**rec, **{f: stored[(row, c)] for f, c in positions.items()}})
     return out
 
 

@@ -168,10 +168,9 @@ def check_xlwings(vba: dict[str, str] | None, machine: Machine) -> Check:
     return Check(label, "ok", f"{installed}, khớp với mô-đun VBA trong sổ.")
 
 
-def check_workspace(book: Book) -> Check:
+def check_workspace(book: Book, config: dict[str, str]) -> Check:
     label = "Thư mục làm việc"
     ws = book.workspace
-    config = read_config(book)
     missing = [
         str(ws.folder(config, key))
         for key in DEFAULT_FOLDERS
@@ -261,13 +260,14 @@ def run(book: Book, machine: Machine | None = None) -> DoctorReport:
     ws = book.workspace
     conf = _conf(book)
     vba = _vba_modules(ws.workbook)
-    backups = ws.folder(read_config(book), "backup_dir")
+    config = read_config(book)
+    backups = ws.folder(config, "backup_dir")
     return DoctorReport(
         [
             check_interpreter(conf, machine),
             check_package(conf, machine),
             check_xlwings(vba, machine),
-            check_workspace(book),
+            check_workspace(book, config),
             check_mark_of_the_web(ws.workbook, machine),
             check_vba(ws.workbook, vba, backups),
             check_libreoffice(machine),

@@ -17,6 +17,7 @@ import pandas as pd
 from .errors import WorkbookFormatError
 from .layout import CONFIG_ITEMS, FIRST_DATA_ROW, HEADER_ROW, Column
 from .model import fold
+from .normalize import parse_date, parse_progress
 
 Rows = list[list[Any]]
 
@@ -28,8 +29,6 @@ def _typed_text(text: str, kind: str) -> Any:
     """A number or date typed into a cell formatted as text, read as the person meant it:
     "50%", "50 %", "50,5" (decimal comma) and day-first "05/11/2026". Anything unreadable
     stays text, and validation names the cell."""
-    from .normalize import parse_date, parse_progress
-
     if kind in ("number", "percent"):
         number = parse_progress(text.strip(), percent_format=False)
         return number.value if number.ok and number.value is not None else text

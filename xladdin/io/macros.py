@@ -11,7 +11,9 @@ cells, styles and the user's additions alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Callable, Collection, Mapping
+from pathlib import Path
 
 from .xlsxpkg import XlsxPackage
 
@@ -26,17 +28,31 @@ _WORKBOOK_CT = re.compile(
 )
 
 
-def missing_macro_parts(pkg: XlsxPackage) -> list[str]:
-    """What stops the ribbon's buttons, in Vietnamese (empty when nothing does)."""
+def _missing(names: Collection[str], read: Callable[[str], bytes]) -> list[str]:
     problems = []
-    types = pkg.read("[Content_Types].xml")
-    if not pkg.has(VBA_PART):
+    if VBA_PART not in names:
         problems.append("không còn macro (dự án VBA)")
-    elif CT_MACRO_WORKBOOK.encode() not in types:
+    elif CT_MACRO_WORKBOOK.encode() not in read("[Content_Types].xml"):
         problems.append("không còn được đánh dấu là sổ có macro")
-    if not pkg.has(RIBBON_PART) or REL_RIBBON.encode() not in pkg.read("_rels/.rels"):
+    if RIBBON_PART not in names or REL_RIBBON.encode() not in read("_rels/.rels"):
         problems.append("không còn thẻ ribbon “Theo dõi nhiệm vụ”")
     return problems
+
+
+def missing_macro_parts(pkg: XlsxPackage) -> list[str]:
+    """What stops the ribbon's buttons, in Vietnamese (empty when nothing does)."""
+    return _missing(set(pkg.names()), pkg.read)
+
+
+def missing_macro_parts_in(path: Path) -> list[str]:
+    """The same for a file, reading only the zip directory and two small parts (every CLI
+    command asks before it starts). A file that is no workbook says nothing here: the
+    command itself reports it."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _missing(set(zf.namelist()), zf.read)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return []
 
 
 def _set_attr(tag: bytes, name: bytes, value: bytes) -> bytes:

@@ -52,6 +52,7 @@ class TrackerWorkbook:
         self._opened = self.pkg.parts()  # to tell a write that changed nothing (no save)
         self._calamine: Any = None
         self._sheet_rows: dict[str, list[list[Any]]] = {}  # as read from the file's bytes
+        self._percent: dict[str, set[tuple[int, int]]] = {}  # per sheet, until it is written
         self._locked = False
         self.backup_dir: Path | None = None
         self.last_backup: Path | None = None
@@ -105,9 +106,14 @@ class TrackerWorkbook:
         return rows
 
     def percent_cells(self, sheet: str) -> set[tuple[int, int]]:
-        """(row, column) of the sheet's cells with a % number format, as the file is now."""
-        styles = self.pkg.read("xl/styles.xml") if self.pkg.has("xl/styles.xml") else None
-        return percent_cells_of(styles, self.pkg.read(self.pkg.sheet_part(sheet)))
+        """(row, column) of the sheet's cells with a % number format, as the file is now
+        (every read and write of a table asks: parsed once per sheet until it is written)."""
+        if sheet not in self._percent:
+            styles = self.pkg.read("xl/styles.xml") if self.pkg.has("xl/styles.xml") else None
+            self._percent[sheet] = percent_cells_of(
+                styles, self.pkg.read(self.pkg.sheet_part(sheet))
+            )
+        return self._percent[sheet]
 
     def read_table(
         self, sheet: str, columns: Sequence[Column], *, required: bool = True
@@ -187,6 +193,7 @@ class TrackerWorkbook:
         self._mark("")
 
     def _mark(self, sheet: str) -> None:
+        self._percent.pop(sheet, None)
         if sheet not in self.changed_sheets:
             self.changed_sheets.append(sheet)
 
