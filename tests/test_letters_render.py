@@ -228,7 +228,7 @@ def test_docx_writes_are_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OutputError, match="No space left on device"):
+    with pytest.raises(OutputError, match="đã đầy"):  # DiskFullError, in Vietnamese
         letters_io.write_docx(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["CV.docx"]  # the temp file is gone

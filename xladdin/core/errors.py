@@ -91,6 +91,13 @@ class OutputError(TheoDoiError, OSError):
     """An output file cannot be written or converted (open in Word, disk full, LibreOffice failed)."""
 
 
+class DiskFullError(OutputError):
+    """No room for a file the tool writes: the drive is full or the user's quota is used up.
+    Checked before writing, and a write that runs out of room halfway leaves no partial file
+    (no half backup, no temp file); the message names the folder and what was not written.
+    ``errno`` is ENOSPC or EDQUOT, as for the built-in error it replaces."""
+
+
 class MailboxError(TheoDoiError, ConnectionError):
     """The office mailbox cannot be reached or used (server, TLS, login, folder); never
     carries the password."""

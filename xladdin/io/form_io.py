@@ -322,6 +322,7 @@ def form_bytes(form: AgencyForm) -> bytes:
 def write_form(path: Path, form: AgencyForm) -> Path:
     """Write the form atomically (temp file in the same folder, then replace)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    files.atomic_write(path, form_bytes(form))
+    data = form_bytes(form)
+    files.make_folder(path.parent, f"chưa ghi tệp {path.name}", size=len(data))
+    files.atomic_write(path, data)
     return path

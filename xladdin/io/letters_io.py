@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.chart import Chart
-from ..core.errors import OutputError, TemplateError, ToolMissingError
+from ..core.errors import DiskFullError, OutputError, TemplateError, ToolMissingError
 from . import files
 from .workspace import bundled
 
@@ -183,9 +183,11 @@ def chart_png(chart: Chart) -> bytes:
 # -- files ---------------------------------------------------------------------------------------
 def write_docx(path: Path, data: bytes) -> None:
     """Write atomically (temp file in the same folder, then replace)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        files.make_folder(path.parent, f"chưa ghi tệp {path.name}", size=len(data))
         files.atomic_write(path, data)
+    except DiskFullError:
+        raise  # already says which drive and what was not written
     except PermissionError as exc:
         raise OutputError(
             f"Không ghi được {path}: tệp đang mở trong Word hoặc thư mục không cho ghi. "

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..core.chart import ChartSeries
-from ..core.errors import InputFileError, WorkbookFormatError
+from ..core.errors import DiskFullError, InputFileError, WorkbookFormatError
 from ..core.layout import (
     AGENCY_COLUMNS,
     CONFIG_COLUMNS,
@@ -201,14 +201,33 @@ class TrackerWorkbook:
         return self.pkg.to_bytes()
 
     def save(self, backup_dir: Path | None, *, path: Path | None = None) -> Path | None:
-        """Back up the file on disk, then replace it atomically. Returns the backup."""
+        """Back up the file on disk, then replace it atomically. Returns the backup.
+
+        Refused up front (:class:`DiskFullError`) when the drives lack room for the backup and
+        the new file together; a write that runs out of room halfway leaves the tracker as it
+        was and no backup or temp file of this attempt (nor of a writer killed earlier)."""
         target = Path(path) if path is not None else self.path
         files.ensure_not_open_elsewhere(target)
         data = self.to_bytes()
         lock = contextlib.nullcontext() if self._locked else files.file_lock(target)
         with lock:
+            files.remove_orphan_temps(target, backup_dir)
+            unwritten = files.tracker_unwritten(target)
+            needs = [(target.parent, len(data))]
+            if backup_dir is not None and target.exists():
+                needs.append((backup_dir, target.stat().st_size))
+            files.ensure_space(needs, unwritten)
             copy = files.backup(target, backup_dir) if backup_dir is not None else None
-            files.atomic_write(target, data)
+            try:
+                files.atomic_write(target, data, unwritten=unwritten)
+            except DiskFullError:
+                # Nothing was replaced: the backup only repeats the tracker on disk; drop it,
+                # then say how much room both files need (the numbers of the check above).
+                if copy is not None:
+                    with contextlib.suppress(OSError):
+                        copy.unlink()
+                files.ensure_space(needs, unwritten)
+                raise
         self._data = data
         self._calamine = None
         self._sheet_rows = {}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from ..core.errors import WorkspaceError
+from . import files
 
 WORKBOOK_NAME = "TheoDoiNhiemVu.xlsm"
 SECRET_NAME = ".theodoi-secret"
@@ -66,14 +66,26 @@ def init_workspace(root: Path, *, force: bool = False) -> Workspace:
         raise WorkspaceError(
             f"Thư mục {root} đã có sổ theo dõi {WORKBOOK_NAME}; không ghi đè (dùng --force nếu chắc chắn)."
         )
-    shutil.copyfile(template_workbook(), workbook)
+    # Whole or not at all: a tracker cut short by a full disk would block the next "init".
+    unwritten = f"chưa tạo sổ theo dõi {WORKBOOK_NAME}"
+    files.atomic_write(workbook, template_workbook().read_bytes(), unwritten=unwritten)
     for name in DEFAULT_FOLDERS.values():
-        (root / name).mkdir(exist_ok=True)
+        files.make_folder(root / name, f"chưa tạo thư mục {name}")
     secret = root / SECRET_NAME
     if not secret.exists():
         fd = os.open(secret, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(secrets.token_hex(32) + "\n")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(secrets.token_hex(32) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException as exc:
+            secret.unlink(missing_ok=True)  # an empty key would sign nothing
+            if isinstance(exc, OSError) and files.is_out_of_space(exc):
+                raise files.ran_out(
+                    root, 0, f"chưa tạo tệp khóa ký phiếu {SECRET_NAME}", exc
+                ) from exc
+            raise
     return Workspace(root, workbook)
 
 
