@@ -2,103 +2,98 @@
 
 Each command parses its options, makes one call into :mod:`xladdin.commands`
 and prints the outcome in Vietnamese. Exit codes: 0 ok, 1 findings, 2 usage or
-fatal error. Tracebacks only with ``--debug``.
+fatal error. Tracebacks only with ``--debug`` (before or after the command's name).
+How a run ends is :mod:`.cli_run`; click's own text, said in Vietnamese, is :mod:`.cli_text`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import sys
 import tempfile
-import traceback
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from .. import __version__
-from ..core.errors import TheoDoiError
+from ..core.errors import OutputError, TheoDoiError
+from .cli_print import print_figures, print_findings, print_import, print_merge
+from .cli_run import TheoDoiGroup, console, debug_option, err_console
+from .cli_text import DATE_FORMATS, DEBUG_HELP, DateType, os_error_reason
 
-# soft_wrap: messages are whole sentences; a terminal wraps them itself, and a log, Task
-# Scheduler or a pipe gets each message on one line (never split at column 80).
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-
-HEADINGS = {"Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Đối số"}
-
-
-class VietnameseFormatter(click.HelpFormatter):
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="Cách dùng: ")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(HEADINGS.get(heading, heading))
-
-
-click.Context.formatter_class = VietnameseFormatter
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-HELP_HELP = "Hiện hướng dẫn này rồi thoát."
+FILE = click.Path(path_type=Path, dir_okay=False)
+FOLDER = click.Path(path_type=Path, file_okay=False)
 WORKBOOK_OPTION = click.option(
     "--workbook",
     "-w",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FILE,
+    metavar="TỆP",
     default=None,
     help="Sổ theo dõi (.xlsm). Mặc định: sổ trong thư mục làm việc hiện tại.",
 )
 
-TODAY_OPTION = click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-    default=None,
-    help="Ngày dùng để tính hạn (YYYY-MM-DD hoặc dd/mm/yyyy). Mặc định: hôm nay.",
-)
+
+def today_option(use: str) -> Any:
+    """``--today``: a day typed as YYYY-MM-DD or dd/mm/yyyy; ``use`` says what it is for."""
+    help = f"{use} ({DATE_FORMATS}). Mặc định: hôm nay."
+    return click.option("--today", type=DateType(), default=None, help=help)
+
+
+TODAY_OPTION = today_option("Ngày dùng để tính hạn")
 
 
 @click.group(
+    "theodoi",
+    cls=TheoDoiGroup,
     context_settings=CONTEXT,
-    add_help_option=False,
     options_metavar="[TÙY CHỌN]",
     subcommand_metavar="LỆNH [ĐỐI SỐ]...",
 )
-@click.help_option("-h", "--help", help=HELP_HELP)
-@click.option("--debug", is_flag=True, help="In chi tiết lỗi kỹ thuật (traceback) khi có lỗi.")
+@click.option("--debug", is_flag=True, expose_value=False, help=DEBUG_HELP)
 @click.version_option(
     __version__, "-V", "--version", message="theodoi %(version)s", help="Hiện phiên bản."
 )
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli() -> None:
     """Theo dõi thực hiện nhiệm vụ trong phụ lục kế hoạch.
 
     Mỗi lệnh làm đúng việc của một nút trên thẻ “Theo dõi nhiệm vụ” trong Excel.
     """
-    ctx.ensure_object(dict)
-    ctx.obj["debug"] = debug
 
 
 def _command(name: str) -> Any:
-    return cli.command(
-        name, context_settings=CONTEXT, add_help_option=False, options_metavar="[TÙY CHỌN]"
-    )
+    """A ``theodoi`` command, with ``-h/--help`` and ``--debug`` after its name."""
+
+    def decorate(f: Any) -> click.Command:
+        command = cli.command(name, context_settings=CONTEXT, options_metavar="[TÙY CHỌN]")(f)
+        command.params.append(debug_option())
+        return command
+
+    return decorate
 
 
-def _help(f: Any) -> Any:
-    return click.help_option("-h", "--help", help=HELP_HELP)(f)
+def make_folder(folder: Path, what: str) -> None:
+    """Create ``folder`` (and its parents) or say in Vietnamese why it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"Không tạo được {what} {folder}: {os_error_reason(exc)}.") from exc
 
 
 @_command("init")
-@_help
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", metavar="THƯ_MỤC", type=FOLDER)
 @click.option("--force", is_flag=True, help="Ghi đè sổ theo dõi đã có trong thư mục.")
 def init_cmd(folder: Path, force: bool) -> None:
     """Tạo thư mục làm việc: sổ theo dõi, các thư mục nhận/gửi/lưu và khóa ký phiếu."""
     from ..io.workspace import init_workspace
 
+    make_folder(folder, "thư mục làm việc")
     ws = init_workspace(folder, force=force)
     console.print(
         f"Đã tạo thư mục làm việc [bold]{ws.root}[/bold] với sổ theo dõi {ws.workbook.name}."
@@ -107,8 +102,7 @@ def init_cmd(folder: Path, force: bool) -> None:
 
 
 @_command("import")
-@_help
-@click.argument("plan", metavar="KẾ_HOẠCH.docx", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("plan", metavar="KẾ_HOẠCH.docx", type=FILE)
 @WORKBOOK_OPTION
 def import_cmd(plan: Path, workbook: Path | None) -> None:
     """Nhập phụ lục nhiệm vụ từ tệp kế hoạch Word (.docx) vào sổ theo dõi."""
@@ -121,42 +115,7 @@ def import_cmd(plan: Path, workbook: Path | None) -> None:
     print_import(outcome)
 
 
-def print_import(outcome: Any) -> None:
-    r = outcome.report
-    c = r.counts()
-    console.print(
-        f"Đã nhập phụ lục từ [bold]{outcome.plan.name}[/bold] vào {outcome.workspace.workbook.name}: "
-        f"{c['rows']} dòng ({c['sections']} phần, {c['groups']} nhóm, {c['tasks']} nhiệm vụ)."
-    )
-    console.print(
-        f"Thêm mới {len(r.added)}, sửa {len(r.changed)}, đổi mã {len(r.renumbered)}, "
-        f"bỏ {len(r.removed)}, giữ nguyên {r.unchanged}."
-    )
-    for key, cols in r.changed:
-        console.print(f"  • {key}: thay đổi {', '.join(cols)}")
-    for old, new in r.renumbered:
-        console.print(f"  • {old} → {new}: đổi mã (giữ nguyên dữ liệu theo dõi)")
-    for key in r.removed:
-        console.print(f"  • {key}: không còn trong kế hoạch (dữ liệu cũ đã ghi vào “Nhật ký”)")
-    if outcome.legacy_line():
-        console.print(outcome.legacy_line(), markup=False)
-    if r.new_agencies:
-        console.print(
-            "Cơ quan mới trong danh mục: "
-            + "; ".join(f"{a.code} – {a.name}" for a in r.new_agencies)
-        )
-    for key, text in r.unparsed_timeframes:
-        console.print(
-            f"[yellow]  ! {key}: chưa hiểu thời gian “{text}” – cần nhập hạn bằng tay.[/yellow]"
-        )
-    for w in r.warnings:
-        console.print(f"[yellow]  ! {w}[/yellow]")
-    if outcome.backup:
-        console.print(f"Bản sao lưu trước khi ghi: {outcome.backup}")
-
-
 @_command("export")
-@_help
 @WORKBOOK_OPTION
 @click.option(
     "--format",
@@ -169,19 +128,21 @@ def print_import(outcome: Any) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FILE,
+    metavar="TỆP",
     default=None,
     help="Tệp kết quả (mặc định: in ra màn hình).",
 )
 @click.option(
     "--summary",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FILE,
+    metavar="TỆP",
     default=None,
     help="Ghi thêm số liệu tổng hợp (JSON) ra tệp này.",
 )
 @TODAY_OPTION
 def export_cmd(
-    workbook: Path | None, fmt: str, output: Path | None, summary: Path | None, today: Any
+    workbook: Path | None, fmt: str, output: Path | None, summary: Path | None, today: date | None
 ) -> None:
     """Xuất trang “Nhiệm vụ” (kèm tiến độ, tình trạng hạn tính lại) ra JSON hoặc CSV.
 
@@ -190,7 +151,7 @@ def export_cmd(
 
     warn_if_macros_lost(workbook)
 
-    tasks, figures = summary_figures(workbook=workbook, today=today.date() if today else None)
+    tasks, figures = summary_figures(workbook=workbook, today=today)
     if summary is not None:
         summary.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", "utf-8")
     if fmt == "json":
@@ -211,10 +172,9 @@ def export_cmd(
 
 
 @_command("validate")
-@_help
 @WORKBOOK_OPTION
 @TODAY_OPTION
-def validate_cmd(workbook: Path | None, today: Any) -> None:
+def validate_cmd(workbook: Path | None, today: date | None) -> None:
     """Kiểm tra dữ liệu các trang “Nhiệm vụ”, “Cơ quan”, “Cấu hình”; ghi lỗi vào trang “Kiểm tra”."""
     from ..commands.validate import validate_workbook
     from ..core.errors import FindingsError
@@ -222,7 +182,7 @@ def validate_cmd(workbook: Path | None, today: Any) -> None:
     warn_if_macros_lost(workbook)
 
     with console.status("Đang kiểm tra dữ liệu…"):
-        outcome = validate_workbook(workbook=workbook, today=today.date() if today else None)
+        outcome = validate_workbook(workbook=workbook, today=today)
     if not outcome.findings:
         console.print("Không phát hiện lỗi dữ liệu. Trang “Kiểm tra” đã được làm trống.")
         return
@@ -232,88 +192,24 @@ def validate_cmd(workbook: Path | None, today: Any) -> None:
     )
 
 
-def print_findings(findings: Sequence[Any]) -> None:
-    table = Table(title="Kết quả kiểm tra dữ liệu")
-    for header in ("Trang tính", "Dòng", "Cột", "Giá trị", "Nội dung"):
-        table.add_column(header, justify="right" if header == "Dòng" else "left")
-    for f in findings:
-        rec = f.record()
-        table.add_row(
-            rec["sheet"],
-            str(rec["row"] or ""),
-            rec["column"],
-            str(rec["value"] or ""),
-            rec["message"],
-        )
-    console.print(table)
-
-
 @_command("recalc")
-@_help
 @WORKBOOK_OPTION
 @TODAY_OPTION
-def recalc_cmd(workbook: Path | None, today: Any) -> None:
+def recalc_cmd(workbook: Path | None, today: date | None) -> None:
     """Tính lại tiến độ, tình trạng hạn và trang “Tổng hợp” (kèm biểu đồ)."""
     from ..commands.recalc import recalc_workbook
 
     warn_if_macros_lost(workbook)
 
     with console.status("Đang tính tiến độ…"):
-        outcome = recalc_workbook(workbook=workbook, today=today.date() if today else None)
+        outcome = recalc_workbook(workbook=workbook, today=today)
     print_figures(outcome.result)
     if outcome.backup:
         console.print(f"Bản sao lưu trước khi ghi: {outcome.backup}")
 
 
-def _pct(value: float) -> str:
-    return f"{value * 100:.1f}%".replace(".", ",")
-
-
-def _num(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
-def print_figures(result: Any) -> None:
-    from ..core.layout import PLAN_FIGURES
-
-    plan = result.plan.as_dict()
-    console.print(f"Ngày tính hạn {result.today:%d/%m/%Y}; kỳ báo cáo {result.period.label}.")
-    table = Table(title="Toàn kế hoạch")
-    table.add_column("Chỉ tiêu")
-    table.add_column("Số liệu", justify="right")
-    for key, label in PLAN_FIGURES:
-        value = plan[key]
-        shown = (
-            _num(value * 100)
-            if key == "completion_rate"
-            else (_num(value) if key == "mean_progress" else str(value))
-        )
-        table.add_row(label, shown)
-    console.print(table)
-    by_agency = Table(title="Theo cơ quan chủ trì")
-    for header in (
-        "Cơ quan",
-        "Số NV",
-        "Hoàn thành",
-        "Quá hạn",
-        "Sắp đến hạn",
-        "Tỷ lệ HT",
-        "Tiến độ BQ",
-    ):
-        by_agency.add_column(header, justify="left" if header == "Cơ quan" else "right")
-    for a in result.agencies:
-        by_agency.add_row(
-            a.name, str(a.tasks), str(a.completed), str(a.overdue), str(a.due_soon),
-            _pct(a.completion_rate), _num(a.mean_progress),
-        )  # fmt: skip
-    console.print(by_agency)
-    if result.overdue:
-        console.print(f"[red]{len(result.overdue)} nhiệm vụ quá hạn[/red] (xem trang “Tổng hợp”).")
-
-
 @_command("demo")
-@_help
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), required=False)
+@click.argument("folder", metavar="[THƯ_MỤC]", type=FOLDER, required=False)
 def demo_cmd(folder: Path | None) -> None:
     """Chạy thử trên kế hoạch mẫu, từ đầu đến cuối.
 
@@ -321,7 +217,9 @@ def demo_cmd(folder: Path | None) -> None:
     phiếu (một phiếu muộn, một phiếu sai), tổng hợp phiếu, kiểm tra dữ liệu, tính tiến độ."""
     from .demo import run_demo
 
-    folder = folder or Path(tempfile.mkdtemp(prefix="theodoi-demo-"))
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="theodoi-demo-"))
+    make_folder(folder, "thư mục làm việc mẫu")
     with console.status("Đang chạy thử…"):
         result = run_demo(folder)
     print_import(result.import_outcome)
@@ -339,11 +237,11 @@ def demo_cmd(folder: Path | None) -> None:
 
 
 @_command("build-workbook")
-@_help
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FILE,
+    metavar="TỆP",
     default=None,
     help="Tệp đích (mặc định: workbook/TheoDoiNhiemVu.xlsm của mã nguồn).",
 )
@@ -386,7 +284,6 @@ def warn_if_macros_lost(workbook: Path | None) -> None:
 
 
 @_command("repair")
-@_help
 @WORKBOOK_OPTION
 def repair_cmd(workbook: Path | None) -> None:
     """Khôi phục macro và thẻ ribbon cho sổ đã mất (ví dụ sau khi lưu bằng LibreOffice)."""
@@ -398,7 +295,6 @@ def repair_cmd(workbook: Path | None) -> None:
 
 
 @_command("doctor")
-@_help
 @WORKBOOK_OPTION
 def doctor_cmd(workbook: Path | None) -> None:
     """Kiểm tra cài đặt: Python, xlwings, thư mục làm việc, macro, LibreOffice (nút “Kiểm tra cài đặt”).
@@ -419,7 +315,6 @@ def doctor_cmd(workbook: Path | None) -> None:
 
 
 @_command("letters")
-@_help
 @click.option(
     "--kind",
     metavar="de-nghi|don-doc|bao-cao",
@@ -435,15 +330,9 @@ def doctor_cmd(workbook: Path | None) -> None:
 )
 @click.option("--pdf", is_flag=True, help="Lập thêm bản PDF (cần cài LibreOffice).")
 @WORKBOOK_OPTION
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-    default=None,
-    help="Ngày ghi trên công văn, cũng là ngày tính hạn (YYYY-MM-DD hoặc dd/mm/yyyy). "
-    "Mặc định: hôm nay.",
-)
+@today_option("Ngày ghi trên công văn, cũng là ngày tính hạn")
 def letters_cmd(
-    kind: str | None, agency: str | None, pdf: bool, workbook: Path | None, today: Any
+    kind: str | None, agency: str | None, pdf: bool, workbook: Path | None, today: date | None
 ) -> None:
     """Lập công văn Word (và PDF) theo mẫu: đề nghị báo cáo, đôn đốc, báo cáo tổng hợp.
 
@@ -459,7 +348,7 @@ def letters_cmd(
             workbook=workbook,
             agency=agency,
             pdf=pdf,
-            today=today.date() if today else None,
+            today=today,
         )
     for line in summary_lines(outcome, limit=None, notes=False):
         console.print(line, markup=False, highlight=False)
@@ -468,7 +357,6 @@ def letters_cmd(
 
 
 @_command("forms")
-@_help
 @click.option(
     "--period",
     metavar="KỲ",
@@ -509,16 +397,10 @@ def forms_cmd(period: str | None, pdf: bool, workbook: Path | None) -> None:
 
 
 @_command("merge")
-@_help
 @click.argument("paths", metavar="[TỆP]...", nargs=-1, type=click.Path(path_type=Path))
 @WORKBOOK_OPTION
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-    default=None,
-    help="Ngày dùng khi phiếu không ghi ngày lập (YYYY-MM-DD). Mặc định: hôm nay.",
-)
-def merge_cmd(paths: tuple[Path, ...], workbook: Path | None, today: Any) -> None:
+@today_option("Ngày dùng khi phiếu không ghi ngày lập")
+def merge_cmd(paths: tuple[Path, ...], workbook: Path | None, today: date | None) -> None:
     """Tổng hợp phiếu các cơ quan gửi về vào sổ theo dõi.
 
     TỆP: tệp .xlsx, thư điện tử .eml/.msg, tệp nén .zip hoặc thư mục; mặc định là thư mục
@@ -530,9 +412,7 @@ def merge_cmd(paths: tuple[Path, ...], workbook: Path | None, today: Any) -> Non
     warn_if_macros_lost(workbook)
 
     with console.status("Đang tổng hợp phiếu…"):
-        outcome = merge_returns(
-            list(paths), workbook=workbook, today=today.date() if today else None
-        )
+        outcome = merge_returns(list(paths), workbook=workbook, today=today)
     print_merge(outcome)
     refused = outcome.refused
     if refused:
@@ -542,33 +422,7 @@ def merge_cmd(paths: tuple[Path, ...], workbook: Path | None, today: Any) -> Non
         )
 
 
-def print_merge(outcome: Any) -> None:
-    labels = {"accepted": "[green]Đã tổng hợp[/green]", "refused": "[red]Từ chối[/red]",
-              "duplicate": "Trùng, bỏ qua", "stale": "[yellow]Bản cũ, bỏ qua[/yellow]"}  # fmt: skip
-    if not outcome.results:
-        console.print("Không có phiếu nào để tổng hợp.")
-        return
-    table = Table(title=f"Tổng hợp phiếu kỳ {outcome.period.label}")
-    for header in ("Tệp", "Cơ quan", "Kết quả", "Số ô", "Lý do, cảnh báo"):
-        table.add_column(header, justify="right" if header == "Số ô" else "left")
-    for r in outcome.results:
-        notes = "\n".join([*r.reasons, *(f"! {w}" for w in r.warnings)])
-        table.add_row(
-            r.name, r.agency_name or r.agency_code, labels[r.status], str(len(r.changes)), notes
-        )
-    console.print(table)
-    console.print(
-        f"Đã tổng hợp {len(outcome.accepted)} phiếu, thay đổi {outcome.cells_changed} ô; "
-        f"từ chối {len(outcome.refused)}."
-    )
-    if outcome.backup:
-        console.print(f"Bản sao lưu trước khi ghi: {outcome.backup}")
-    if outcome.report:
-        console.print(f"Báo cáo kết quả: {outcome.report}")
-
-
 @_command("jobs")
-@_help
 @click.option(
     "--once",
     is_flag=True,
@@ -594,66 +448,9 @@ def jobs_cmd(once: bool, workbook: Path | None, interval_seconds: int | None) ->
         )
 
 
-def usage_message(exc: click.UsageError) -> str:
-    """click's English usage errors, said in Vietnamese for the common cases."""
-    if isinstance(exc, click.MissingParameter) and exc.param is not None:
-        return f"Thiếu {exc.param.human_readable_name}."
-    if isinstance(exc, click.NoSuchOption):
-        return f"Không có tùy chọn {exc.option_name}."
-    if isinstance(exc, click.BadParameter):
-        where = exc.param_hint if isinstance(exc.param_hint, str) else None
-        if where is None and exc.param is not None:
-            where = exc.param.get_error_hint(exc.ctx) if exc.ctx else exc.param.human_readable_name
-        detail = exc.message
-        if "does not match the format" in detail:
-            detail = "ngày phải có dạng YYYY-MM-DD hoặc dd/mm/yyyy."
-        return f"Giá trị không hợp lệ cho {where}: {detail}"
-    if exc.message.startswith("No such command"):
-        return exc.message.replace("No such command", "Không có lệnh", 1)
-    return exc.format_message()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit code instead of raising."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(ValueError, OSError):
-                reconfigure(encoding="utf-8")
-    try:
-        cli.main(args=args, prog_name="theodoi", standalone_mode=False)
-    except TheoDoiError as exc:
-        err_console.print(f"[red]Lỗi:[/red] {exc.user_message()}")
-        if debug:
-            traceback.print_exc()
-        return exc.exit_code
-    except click.exceptions.Abort:
-        err_console.print("Đã dừng.")
-        return 2
-    except click.UsageError as exc:
-        if exc.ctx is not None:
-            err_console.print(exc.ctx.get_usage())
-        err_console.print(f"[red]Lỗi cách dùng:[/red] {usage_message(exc)}", markup=True)
-        err_console.print("Gõ “theodoi --help” để xem hướng dẫn.")
-        return 2
-    except click.ClickException as exc:
-        err_console.print(f"[red]Lỗi:[/red] {exc.format_message()}")
-        return 2
-    except KeyboardInterrupt:
-        err_console.print("Đã dừng theo yêu cầu.")
-        return 2
-    except Exception as exc:  # the last line of defence: no traceback for users
-        err_console.print(f"[red]Lỗi không mong đợi:[/red] {type(exc).__name__}: {exc}")
-        if debug:
-            traceback.print_exc()
-        else:
-            err_console.print(
-                "Chạy lại với --debug để xem chi tiết kỹ thuật và báo cho bộ phận kỹ thuật."
-            )
-        return 2
-    return 0
+    """Entry point (the ``theodoi`` script, ``python -m xladdin``); returns the exit code."""
+    return cli.main(args=argv, prog_name="theodoi", standalone_mode=False)
 
 
 if __name__ == "__main__":
