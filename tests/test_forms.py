@@ -46,6 +46,7 @@ from xladdin.core.layout import (
 from xladdin.core.model import level_from_label
 from xladdin.core.period import parse_period
 from xladdin.core.signing import canonical, sign, verify
+from xladdin.core.snapshot import snapshot_digest
 from xladdin.io.form_io import form_bytes
 from xladdin.io.workspace import Workspace
 
@@ -209,13 +210,26 @@ def test_plan_metadata_and_signature() -> None:
     secret = b"s" * 32
     form = _by_code(_plan(secret=secret).forms)["VPTU"]
     meta = form.metadata()
-    assert list(meta) == list(FORM_META_KEYS)
+    # The identifying rows in order, then the snapshot of what the form shows.
+    assert list(meta)[: len(FORM_META_KEYS)] == list(FORM_META_KEYS)
+    assert list(meta)[len(FORM_META_KEYS) :] == ["locked:I.1", "locked:I.5", "coord"]
     assert meta["format"] == FORM_FORMAT and meta["version"] == FORM_VERSION
     assert meta["issued_at"] == "2026-11-21T10:00:05"  # seconds, no microseconds
     assert meta["keys"] == "I.1;I.5" and meta["period"] == "2026-11"
     assert meta["agency_code"] == "VPTU" and meta["plan"] == "Kế hoạch thử"
     assert all(isinstance(v, str) for v in meta.values())
     assert verify(
+        secret,
+        meta["signature"],
+        agency="VPTU",
+        period="2026-11",
+        keys=["I.1", "I.5"],
+        version=FORM_VERSION,
+        issued_at=meta["issued_at"],
+        locked=snapshot_digest(meta, ["I.1", "I.5"]),
+    )
+    # Without the snapshot the signature no longer verifies: it cannot be dropped.
+    assert not verify(
         secret,
         meta["signature"],
         agency="VPTU",
@@ -289,7 +303,7 @@ def test_form_file_values_read_back() -> None:
     assert first[COL["difficulties"] - 1] == "=không phải công thức"  # text, not a formula
     assert body[1][COL["status"] - 1] == "Hoàn thành"
     meta = book.get_sheet_by_name(FORM_META_SHEET).to_python()
-    assert [row[0] for row in meta] == list(FORM_META_KEYS)
+    assert [row[0] for row in meta] == list(form.metadata())
     assert {row[0]: row[1] for row in meta} == form.metadata()
 
 
@@ -425,6 +439,7 @@ def test_issued_forms_read_back(issued: tuple[Workspace, FormsOutcome]) -> None:
             "keys": meta["keys"].split(";") if meta["keys"] else [],
             "version": meta["version"],
             "issued_at": meta["issued_at"],
+            "locked": snapshot_digest(meta, meta["keys"].split(";") if meta["keys"] else []),
         }
         assert verify(secret, meta["signature"], **fields)
         assert not verify(b"another workspace secret", meta["signature"], **fields)

@@ -43,7 +43,7 @@ def fill(
     target: Path,
     rows: dict[int, dict[str, Any]],
     *,
-    saved: datetime = datetime(2026, 11, 24, 15, 0),
+    saved: datetime = datetime(2026, 11, 20, 15, 0),
     edit: Any = None,
 ) -> Path:
     """Fill a form the way an agency does: open in a spreadsheet program, type, save."""
@@ -96,7 +96,7 @@ def test_round_trip_changes_exactly_the_filled_cells(issued: tuple[Workspace, An
     assert after[k1]["difficulties"] == "Thiếu kinh phí"
     assert after[k2]["status"] == "Đang triển khai" and after[k2]["progress"] == 30
     for k in (k0, k1, k2):
-        assert after[k]["source"] == name and after[k]["updated_at"] == "2026-11-24"
+        assert after[k]["source"] == name and after[k]["updated_at"] == "2026-11-20"
     untouched = [k for k in before if k not in (k0, k1, k2)]
     for k in untouched:
         assert {f: after[k][f] for f in ("status", "result", "source")} == {

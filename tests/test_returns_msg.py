@@ -28,7 +28,7 @@ from cfbfile import read_cfb, write_cfb
 from conftest import corpus_generator
 from msgfile import make_msg, short_name
 
-from xladdin.commands.merge import REFUSED_DIR, MergeOutcome, merge_returns
+from xladdin.commands.merge import ORIGINALS_DIR, REFUSED_DIR, MergeOutcome, merge_returns
 from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.io.workspace import Workspace
 
@@ -235,6 +235,15 @@ def _archived(ws: Workspace, name: str, data: bytes, *, refused: bool = False) -
     return folder / f"{hashlib.sha256(data).hexdigest()[:16]}_{name}"
 
 
+def _original(ws: Workspace, name: str, data: bytes) -> Path:
+    """Where a mail whose returns were filed one by one is kept as received."""
+    return (
+        _folder(ws, "archive_dir")
+        / ORIGINALS_DIR
+        / f"{hashlib.sha256(data).hexdigest()[:16]}_{name}"
+    )
+
+
 def _editable(ws: Workspace) -> dict[tuple[str, str], Any]:
     tasks = TrackerWorkbook.open(ws.workbook).read_tasks().to_dict("records")
     return {(str(t["key"]), f): t[f] for t in tasks for f in EDITABLE}
@@ -268,11 +277,13 @@ def test_msg_return_merges_like_the_bare_workbook(
     assert res.warnings == bare.warnings
     assert _editable(ws) == _editable(bare_ws)
 
-    # Filed like any processed return: out of the inbox, into archive/, bytes untouched.
-    target = _archived(ws, mail_name, mail)
+    # Filed like any processed return: the workbook on its own under archive/, the mail as
+    # received under archive/ban-goc/, out of the inbox, bytes untouched.
+    copy = _archived(ws, f"{mail_name}__Phiếu_VPTU.xlsx", BASE_VPTU)
+    target = _original(ws, mail_name, mail)
     assert not path.exists()
-    assert outcome.archived == [target]
-    assert target.read_bytes() == mail
+    assert outcome.archived == [copy, target]
+    assert (copy.read_bytes(), target.read_bytes()) == (BASE_VPTU, mail)
     assert outcome.report is not None
     assert f"{mail_name} › Phiếu_VPTU.xlsx" in outcome.report.read_text("utf-8-sig")
 
@@ -293,7 +304,10 @@ def test_msg_with_a_return_and_a_pdf_merges_the_return(fresh: Workspace) -> None
     assert res.name == "thu_vptu.msg › Phiếu_VPTU.xlsx"
     got = [(c.key, c.field, c.new) for c in res.changes]
     assert _same_changes(got, expected_changes("base_vptu.xlsx"))
-    assert outcome.archived == [_archived(fresh, "thu_vptu.msg", mail)]
+    assert outcome.archived == [
+        _archived(fresh, "thu_vptu.msg__Phiếu_VPTU.xlsx", BASE_VPTU),
+        _original(fresh, "thu_vptu.msg", mail),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -365,7 +379,12 @@ def test_msg_with_a_zip_of_two_returns_merges_both(fresh: Workspace) -> None:
     got = {r.agency_code: [(c.key, c.field, c.new) for c in r.changes] for r in (vptu, ubkt)}
     assert _same_changes(got["VPTU"], expected_changes("base_vptu.xlsx"))
     assert _same_changes(got["UBKTTU"], expected_changes("in_zip.zip"))
-    assert outcome.archived == [_archived(fresh, "thu_tong_hop.msg", mail)]
+    zipped = "thu_tong_hop.msg__Phiếu báo cáo.zip"
+    assert outcome.archived == [
+        _archived(fresh, f"{zipped}__PhieuBaoCao_VPTU_2026-11.xlsx", BASE_VPTU),
+        _archived(fresh, f"{zipped}__{UBKTTU_NAME}", UBKTTU_RETURN),
+        _original(fresh, "thu_tong_hop.msg", mail),
+    ]
 
 
 def test_msg_attachment_with_only_a_short_name_is_read_by_content(fresh: Workspace) -> None:

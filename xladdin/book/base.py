@@ -25,8 +25,10 @@ from ..core.chart import ChartSeries
 from ..core.layout import (
     AGENCY_COLUMNS,
     CONFIG_COLUMNS,
+    LOG_COLUMNS,
     SHEET_AGENCIES,
     SHEET_CONFIG,
+    SHEET_LOG,
     SHEET_TASKS,
     TASK_COLUMNS,
     Column,
@@ -111,6 +113,30 @@ def read_table(
         required=required,
         percent=book.percent_cells(sheet),
     )
+
+
+def read_log(book: Book) -> list[dict[str, Any]]:
+    """The audit log's rows; columns added in later versions are simply absent from the
+    rows of an older tracker (its header gains them on the next :func:`append_log`)."""
+    frame = read_table(book, SHEET_LOG, LOG_COLUMNS, required=False)
+    return [{str(k): v for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
+def append_log(book: Book, records: Sequence[Mapping[str, Any]]) -> None:
+    """Append audit-log rows. Rows are written by position, so a header cell missing from
+    an older tracker's log is written first, where the row's value for it will go."""
+    if not records:
+        return
+    rows = book.rows(SHEET_LOG)
+    header = list(rows[0]) if rows else []
+    missing = {
+        (1, i + 1): col.header
+        for i, col in enumerate(LOG_COLUMNS)
+        if i >= len(header) or header[i] is None or not str(header[i]).strip()
+    }
+    if missing:
+        book.write_cells(SHEET_LOG, missing)
+    book.append_rows(SHEET_LOG, LOG_COLUMNS, records)
 
 
 def header_positions(book: Book, sheet: str, columns: Sequence[Column]) -> dict[str, int]:

@@ -19,9 +19,11 @@ from ..core.agencies import Agency
 from ..core.errors import UsageError
 from ..core.forms import plan_forms
 from ..core.layout import SHEET_CONFIG
+from ..core.model import nfc
 from ..core.period import Period, current_period, parse_period
 from ..core.tracker import TrackerData
 from ..io.form_io import write_form
+from ..io.forms_ledger import IssuedPeriod, record_issue
 from ..io.workspace import Workspace
 
 
@@ -92,6 +94,11 @@ def write_forms(
             IssuedForm(
                 form.agency.code, form.agency.name, path, len(form.lead), len(form.coordinating)
             )
+        )
+    if issued:
+        record_issue(
+            ws.folder(config, "outbox_dir"),
+            IssuedPeriod(chosen.code, now, nfc(config.get("return_deadline")), len(issued)),
         )
     return FormsOutcome(
         workspace=ws,

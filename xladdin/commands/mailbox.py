@@ -23,7 +23,6 @@ Replies to the sender are not sent.
 
 from __future__ import annotations
 
-import contextlib
 import email
 import email.policy
 import hashlib
@@ -413,16 +412,12 @@ _STATUS_TEXT = {"stale": "phiếu cũ hơn phiếu đã tổng hợp", "refused"
 
 
 def _decide_from_archive(item: MailItem, archive: Path) -> MailDisposition:
-    """An earlier run merged the files but stopped before moving the message: the merge filed
-    refused files under ``archive/tu-choi/`` and the others under ``archive/``."""
-    from .merge import REFUSED_DIR
+    """An earlier run merged the files but stopped before moving the message: the merge
+    filed them by outcome (:func:`xladdin.commands.merge.archived_outcome` reads it back)."""
+    from .merge import archived_outcome
 
-    refused = archive / REFUSED_DIR
-    found_ok = found_bad = False
-    for p in item.paths:
-        with contextlib.suppress(OSError):
-            found_bad |= any(refused.glob(f"*_{p.name}"))
-            found_ok |= any(archive.glob(f"*_{p.name}"))
+    outcomes = {archived_outcome(archive, p.name) for p in item.paths}
+    found_bad, found_ok = "refused" in outcomes, "merged" in outcomes
     if found_bad:
         return MailDisposition(item, REJECTED, ["bị từ chối ở lần tổng hợp trước (xem báo cáo)"])
     if found_ok:

@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import glob
+import hashlib
 import io
+import re
 import shutil
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..book.base import Book, header_positions, read_config, read_data, read_table
+from ..book.base import Book, append_log, header_positions, read_config, read_data, read_log
 from ..book.file import edit_tracker, open_tracker
-from ..core.layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
+from ..core.layout import SHEET_TASKS, TASK_COLUMNS
 from ..core.merge import (
     MergeContext,
     MergeState,
@@ -35,10 +39,13 @@ from ..core.period import Period
 from ..core.returns import FormFile, SourceProblem
 from ..core.tracker import TrackerData, period_of
 from ..io import files
-from ..io.return_io import ReturnRefused, collect, open_form
+from ..io.forms_ledger import deadlines, read_ledger
+from ..io.return_io import ReturnRefused, open_form
+from ..io.return_sources import MEMBER_SEP, container_members, returns_in
 from ..io.workspace import Workspace
 
 REFUSED_DIR = "tu-choi"
+ORIGINALS_DIR = "ban-goc"  # containers as received, once each return is filed
 
 
 @dataclass
@@ -69,11 +76,16 @@ def _problem_result(p: SourceProblem) -> ReturnResult:
 
 
 def read_returns(paths: Sequence[Path]) -> tuple[list[FormFile], list[ReturnResult]]:
-    """Open every return under ``paths``; unreadable ones come back as refusals."""
-    sources, problems = collect(paths)
-    refused = [_problem_result(p) for p in problems]
+    """Open every return under ``paths``; unreadable ones come back as refusals (the files
+    and members found unreadable first, then the returns that would not open)."""
+    problems: list[ReturnResult] = []
+    refused: list[ReturnResult] = []
     forms = []
-    for src in sources:
+    # One file at a time: a return's bytes are let go once it is open.
+    for src in returns_in(paths):
+        if isinstance(src, SourceProblem):
+            problems.append(_problem_result(src))
+            continue
         try:
             form = open_form(src)
             # Keep the name and hash, not the bytes: thousands of returns stay small in memory.
@@ -85,7 +97,7 @@ def read_returns(paths: Sequence[Path]) -> tuple[list[FormFile], list[ReturnResu
             )
     # Older saves first, so that of two returns of one agency the newer one wins.
     forms.sort(key=lambda f: (f.saved_at or datetime.min, f.source.name))
-    return forms, refused
+    return forms, [*problems, *refused]
 
 
 @dataclass
@@ -106,19 +118,29 @@ def plan_merge(
     period: Period,
     today: date,
     now: datetime,
+    issued: Mapping[str, str] | None = None,
 ) -> MergePlan:
-    """Check the returns against the tracker's data and say what changes (pure)."""
+    """Check the returns against the tracker's data and say what changes (pure).
+
+    ``issued``: the return deadline each period's forms were issued with (the forms
+    ledger), so a late return of an earlier period is judged by its own deadline."""
     from ..core.normalize import parse_date
 
     state = MergeState.from_log(log)
-    deadline = parse_date(data.config.get("return_deadline") or None)
+
+    def day(text: str | None) -> date | None:
+        parsed = parse_date(text or None)
+        return parsed.value if parsed.ok else None
+
     ctx = MergeContext(
         data.task_records(),
         data.catalogue(),
         secret,
         period,
         today,
-        deadline.value if deadline.ok else None,
+        day(data.config.get("return_deadline")),
+        now=now,
+        deadlines={code: day(text) for code, text in (issued or {}).items()},
     )
     results = check_forms(forms, ctx, state)
     cells, log_rows = apply_returns(ctx.tasks, results, now)
@@ -148,8 +170,11 @@ def run(
     forms, results = returns if returns is not None else read_returns(list(paths) or [inbox])
     if not forms and not results:
         return MergeOutcome(ws, period, [], None, None, inbox=inbox)
-    log = read_table(book, SHEET_LOG, LOG_COLUMNS).to_dict("records")
-    plan = plan_merge(forms, data, log, secret=ws.secret(), period=period, today=today, now=now)
+    log = read_log(book)
+    issued = deadlines(read_ledger(ws.folder(config, "outbox_dir")))
+    plan = plan_merge(
+        forms, data, log, secret=ws.secret(), period=period, today=today, now=now, issued=issued
+    )
     backup = None
     if plan.log_rows:
         positions = header_positions(book, SHEET_TASKS, TASK_COLUMNS)
@@ -157,7 +182,7 @@ def run(
             (row, positions[f]): v for row, fields in plan.cells.items() for f, v in fields.items()
         }
         book.write_cells(SHEET_TASKS, grid)
-        book.append_rows(SHEET_LOG, LOG_COLUMNS, plan.log_rows)
+        append_log(book, plan.log_rows)
         backup = book.save()
     results = [*results, *plan.results]
     return finish(ws, config, period, inbox, results, backup, now, archive=archive)
@@ -225,7 +250,22 @@ def finish(
 def _archive(
     ws: Workspace, config: dict[str, str], inbox: Path, results: Sequence[ReturnResult]
 ) -> list[Path]:
-    """Move processed files out of the inbox; files given from elsewhere stay where they are."""
+    """Move processed files out of the inbox; files given from elsewhere stay where they are.
+
+    Under the archive folder (``archive/``), every name begins with the first 16 hex digits
+    of the SHA-256 of what it holds:
+
+    - a return sent as a file of its own: ``<hash>_<file>``, under ``tu-choi/`` when refused;
+      so is a container refused as a whole (a damaged zip, a mail without a return);
+    - each return inside a container (.zip, .eml, .msg): a copy of its own,
+      ``<hash>_<container>__<member>`` (a zip in a mail: ``<mail>__<zip>__<member>``), under
+      ``tu-choi/`` when refused (a zip inside a zip too), else in ``archive/`` itself; a
+      member whose bytes could not be read out has no copy;
+    - the container itself, as received: ``ban-goc/<hash>_<container>`` ("bản gốc", the
+      originals), whatever became of its returns.
+
+    Copies are written before the container leaves the inbox, and a copy already there is
+    kept: a run stopped half-way files the rest next time."""
     root = ws.folder(config, "archive_dir")
     by_path: dict[Path, list[ReturnResult]] = {}
     for r in results:
@@ -238,8 +278,13 @@ def _archive(
             inside = False
         if not inside or not path.exists():
             continue
-        refused = any(r.status == "refused" for r in rs)
-        folder = root / REFUSED_DIR if refused else root
+        members = [r for r in rs if r.name != path.name]
+        if members:
+            moved.extend(_archive_members(root, path, members))
+            folder = root / ORIGINALS_DIR
+        else:
+            refused = any(r.status == "refused" for r in rs)
+            folder = root / REFUSED_DIR if refused else root
         folder.mkdir(parents=True, exist_ok=True)
         digest = files.sha256_file(path)[:16]
         target = folder / f"{digest}_{path.name}"
@@ -249,6 +294,60 @@ def _archive(
             shutil.move(str(path), target)
         moved.append(target)
     return moved
+
+
+def _archive_members(root: Path, container: Path, results: Sequence[ReturnResult]) -> list[Path]:
+    """A copy of each return of ``container`` by its outcome, read out of the container again
+    and matched by report name and hash (the merge kept no bytes)."""
+    folders: dict[tuple[str, str], set[Path]] = {}
+    for r in results:
+        if r.sha256:  # no hash: the member could not be read, the original keeps it
+            folder = root / REFUSED_DIR if r.status == "refused" else root
+            folders.setdefault((r.name, r.sha256), set()).add(folder)
+    written = []
+    for name, data in container_members(container):
+        digest = hashlib.sha256(data).hexdigest()
+        for folder in sorted(folders.pop((name, digest), ())):
+            target = folder / f"{digest[:16]}_{container.name}__{_member_file_name(name)}"
+            if not target.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                files.atomic_write(target, data)
+            written.append(target)
+    return written
+
+
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_MAX_MEMBER_BYTES = 120  # of the member's part of a copy's name; the system allows 255
+
+
+def _member_file_name(name: str) -> str:
+    """``a.zip › b.xlsx`` -> ``b.xlsx``, ``thu.eml › a.zip › b.xlsx`` -> ``a.zip__b.xlsx``: the
+    report name after the container's, safe on Windows, NFC, not too long."""
+    parts = name.split(MEMBER_SEP)[1:] or [name]
+    text = "__".join(_UNSAFE.sub("_", p).strip(" .") or "_" for p in parts)
+    text = unicodedata.normalize("NFC", text)
+    if len(text.encode()) <= _MAX_MEMBER_BYTES:
+        return text
+    suffix = Path(text).suffix[:10]
+    stem = text[: len(text) - len(suffix)]
+    while len(f"{stem}~{suffix}".encode()) > _MAX_MEMBER_BYTES:
+        stem = stem[:-1]
+    return f"{stem}~{suffix}"
+
+
+def archived_outcome(archive: Path, name: str) -> str | None:
+    """What an earlier merge did with the inbox file ``name``, read from the archive (see
+    :func:`_archive`): "refused" when it, or a return inside it, was refused; "merged" when
+    it was filed otherwise; None when it is not there."""
+    refused, kept, name = archive / REFUSED_DIR, archive / ORIGINALS_DIR, glob.escape(name)
+    try:
+        if any(refused.glob(f"*_{name}")) or any(refused.glob(f"*_{name}__*")):
+            return "refused"
+        if any(archive.glob(f"*_{name}")) or any(kept.glob(f"*_{name}")):
+            return "merged"
+    except OSError:
+        return None
+    return None
 
 
 def _write_report(

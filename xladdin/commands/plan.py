@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..book.base import Book, read_data
+from ..book.base import Book, append_log, read_data
 from ..book.file import edit_tracker
 from ..core.agencies import AgencyCatalogue, agencies_from_records
 from ..core.appendix import Appendix, parse_appendix
@@ -22,9 +22,7 @@ from ..core.errors import InputFileError
 from ..core.importer import ImportReport, merge_appendix
 from ..core.layout import (
     AGENCY_COLUMNS,
-    LOG_COLUMNS,
     SHEET_AGENCIES,
-    SHEET_LOG,
     SHEET_TASKS,
     TASK_COLUMNS,
 )
@@ -135,7 +133,7 @@ def run(book: Book, plan: PlanFile, *, now: datetime) -> ImportOutcome:
     report = merged.report
     book.write_table(SHEET_TASKS, TASK_COLUMNS, report.tasks, key_field="key")
     book.write_table(SHEET_AGENCIES, AGENCY_COLUMNS, merged.agencies, key_field="code")
-    book.append_rows(SHEET_LOG, LOG_COLUMNS, report.log)
+    append_log(book, report.log)
     if not data.config.get("plan_name") and merged.title:
         write_config(book, data.config, {"plan_name": merged.title})
     return ImportOutcome(

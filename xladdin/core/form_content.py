@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from .agencies import Agency
 from .layout import (
+    FORM_COORD_COLUMNS,
     FORM_COORD_SHEET,
     FORM_FORMAT,
     FORM_HELP_SHEET,
@@ -30,6 +31,7 @@ from .layout import (
 )
 from .model import nfc
 from .period import Period
+from .snapshot import COORD_KEY, SNAPSHOT_FIELDS, coord_entry, locked_entries
 
 FILE_PREFIX = "PhieuBaoCao"
 
@@ -122,7 +124,17 @@ class AgencyForm:
             "keys": KEY_SEPARATOR.join(self.keys),
             "signature": self.signature,
         }
-        return {k: values[k] for k in FORM_META_KEYS}
+        meta = {k: values[k] for k in FORM_META_KEYS}
+        meta.update(locked_snapshot(self.lead))
+        meta[COORD_KEY] = coord_entry(
+            [[t.value(c.field) for c in FORM_COORD_COLUMNS] for t in self.coordinating]
+        )
+        return meta
+
+
+def locked_snapshot(lead: Sequence[FormTask]) -> dict[str, str]:
+    """The metadata entries fingerprinting each lead task's locked cells as printed."""
+    return locked_entries([(t.key, [t.value(f) for f in SNAPSHOT_FIELDS]) for t in lead])
 
 
 FORM_TITLE = "PHIẾU BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ"

@@ -15,7 +15,7 @@ from typing import Any
 
 from .agencies import Agency, AgencyCatalogue
 from .errors import Location, WorkbookFormatError
-from .form_content import KEY_SEPARATOR, AgencyForm, FormTask
+from .form_content import KEY_SEPARATOR, AgencyForm, FormTask, locked_snapshot
 from .layout import (
     FORM_VERSION,
     SHEET_TASKS,
@@ -25,6 +25,7 @@ from .layout import (
 from .model import level_from_label, nfc
 from .period import Period
 from .signing import sign
+from .snapshot import snapshot_digest
 
 
 def agency_codes(text: Any, catalogue: AgencyCatalogue) -> list[str]:
@@ -117,13 +118,15 @@ def plan_forms(
         if not lead and not coord:
             skipped.append(agency)
             continue
+        keys = [t.key for t in lead]
         signature = sign(
             secret,
             agency=agency.code,
             period=period.code,
-            keys=[t.key for t in lead],
+            keys=keys,
             version=FORM_VERSION,
             issued_at=issued_text,
+            locked=snapshot_digest(locked_snapshot(lead), keys),
         )
         forms.append(
             AgencyForm(

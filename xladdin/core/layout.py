@@ -79,6 +79,11 @@ LOG_COLUMNS: tuple[Column, ...] = (
     Column("column", "Cột", 18),
     Column("old", "Giá trị cũ", 30, "wrap"),
     Column("new", "Giá trị mới", 30, "wrap"),
+    # Added with form snapshots: older trackers get these headers on their next write.
+    Column("period", "Kỳ báo cáo", 11, "code"),
+    Column("saved_at", "Phiếu lưu lúc", 19, "datetime"),
+    Column("report_date", "Ngày lập phiếu", 12, "date"),
+    Column("note", "Ghi chú", 40, "wrap"),
 )
 
 CONFIG_COLUMNS: tuple[Column, ...] = (
@@ -370,6 +375,8 @@ SUMMARY_CHART_TITLE = "Tỷ lệ hoàn thành theo cơ quan chủ trì"
 # header rows and the metadata keys. Changing any of it makes old returns unreadable, so
 # FORM_VERSION must change with it.
 FORM_VERSION = "1"
+# Excel keeps at most this many characters in a cell; longer text is cut where it is written.
+CELL_TEXT_LIMIT = 32767
 FORM_SHEET = "Phiếu báo cáo"
 FORM_COORD_SHEET = "Phối hợp (để biết)"
 FORM_HELP_SHEET = "Hướng dẫn"

@@ -4,42 +4,46 @@ Pure: a :class:`~xladdin.core.returns.FormFile` and the tracker's state in, a
 :class:`ReturnResult` out. A return is accepted only when everything in it is right
 (signature, agency, period, rows, locked columns, values); then only the editable columns
 of that agency's lead tasks change. Nothing is guessed: a doubtful return is refused with
-a message naming the file, sheet, row and column.
+every reason at once (:mod:`xladdin.core.return_checks`), each naming the sheet, row and
+column.
+
+Which of two returns of one agency is newer is decided by, in order: the period, the "Ngày
+lập phiếu", the save time (capped at when the return is read, so a wrong clock cannot win)
+and, last, the order the returns are received in. A return for an earlier period than one
+already merged, or made earlier, is "bản cũ" and changes nothing.
+
+Periods: a correctly signed form was issued by this office for its period, so returns are
+accepted for any period forms were issued for, not only the period in "Cấu hình"; one for a
+period that ended before the current one is flagged as late, and the return deadline
+recorded when its forms were issued applies to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
+from . import return_checks as checks
 from .agencies import AgencyCatalogue
-from .layout import (
-    FORM_COLUMNS,
-    FORM_EDITABLE,
-    FORM_FIRST_ROW,
-    FORM_FORMAT,
-    FORM_HEADER_ROW,
-    FORM_REPORT_DATE_CELL,
-    FORM_SHEET,
-    FORM_VERSION,
-    Level,
-)
-from .model import as_date, fold, level_from_label, nfc, number
-from .period import Period
+from .errors import UsageError
+from .layout import FORM_COLUMNS, FORM_EDITABLE, FORM_FORMAT, FORM_SHEET, FORM_VERSION
+from .model import as_date, nfc
+from .period import Period, parse_period
+from .return_checks import Problem, same
 from .returns import FormFile
 
 Status = Literal["accepted", "refused", "duplicate", "stale"]
-HEADERS = {c.field: c.header for c in FORM_COLUMNS}
-POSITION = {c.field: i for i, c in enumerate(FORM_COLUMNS)}
+HEADERS = checks.HEADERS
 ACTION_RECEIVED = "Nhận phiếu"
 ACTION_CHANGED = "Tổng hợp phiếu"
-SAVED_AT_COLUMN = "Lưu lúc"
+SAVED_AT_COLUMN = "Lưu lúc"  # where logs before the "Phiếu lưu lúc" column kept the save time
 VALIDATION_BATCH = 200  # returns per pandera call
+SKEW = timedelta(hours=1)  # a save time this far ahead of receipt means a wrong clock
 
 
 @dataclass(frozen=True)
@@ -72,14 +76,28 @@ class ReturnResult:
         return self.status == "accepted"
 
 
+@dataclass(frozen=True, order=True)
+class Recency:
+    """How new a return is, compared field by field (see the module docstring)."""
+
+    period_end: date
+    report_date: date
+    saved_at: datetime | None = field(default=None, compare=False)
+
+
 @dataclass
 class MergeState:
     """What the tracker says about earlier merges (from "Nhật ký"); updated as returns land."""
 
     merged_hashes: set[str] = field(default_factory=set)
-    last_saved: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    latest: dict[str, Recency] = field(default_factory=dict)  # by agency code
     # Values set by returns accepted earlier in this batch, by task key.
     pending: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def note(self, code: str, recency: Recency) -> None:
+        last = self.latest.get(code)
+        if last is None or _newer(recency, last) >= 0:
+            self.latest[code] = recency
 
     @classmethod
     def from_log(cls, log: Iterable[Mapping[Any, Any]]) -> MergeState:
@@ -89,21 +107,46 @@ class MergeState:
                 continue
             if rec.get("sha256"):
                 state.merged_hashes.add(str(rec["sha256"]))
-            saved = _iso(rec.get("new"))
-            code, period = nfc(rec.get("agency")).split(" ")[0], nfc(rec.get("key"))
-            if saved is not None and code:
-                key = (code, period)
-                if key not in state.last_saved or saved > state.last_saved[key]:
-                    state.last_saved[key] = saved
+            if nfc(rec.get("column")) == SAVED_AT_COLUMN and not nfc(rec.get("period")):
+                # Written before the log had its own columns for these.
+                period, saved, made = nfc(rec.get("key")), _iso(rec.get("new")), None
+            else:
+                period, saved = nfc(rec.get("period")), _iso(rec.get("saved_at"))
+                made = as_date(rec.get("report_date")) or as_date(_iso(rec.get("report_date")))
+            logged = _iso(rec.get("time"))
+            saved = checks.capped_saved_at(saved, logged)
+            code = nfc(rec.get("agency")).split(" ")[0]
+            end = _period_end(period)
+            made = made or (saved.date() if saved else None)
+            if code and end is not None and made is not None:
+                state.note(code, Recency(end, made, saved))
         return state
+
+
+def _newer(a: Recency, b: Recency) -> int:
+    """1 when ``a`` is newer than ``b``, -1 when older, 0 when it cannot be told."""
+    if (a.period_end, a.report_date) != (b.period_end, b.report_date):
+        return 1 if (a.period_end, a.report_date) > (b.period_end, b.report_date) else -1
+    if a.saved_at is None or b.saved_at is None or a.saved_at == b.saved_at:
+        return 0
+    return 1 if a.saved_at > b.saved_at else -1
 
 
 def _iso(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
     try:
         return datetime.fromisoformat(str(value))
     except ValueError:
+        return None
+
+
+def _period_end(code: str) -> date | None:
+    try:
+        return parse_period(code).end
+    except UsageError:
         return None
 
 
@@ -115,19 +158,30 @@ class MergeContext:
     period: Period
     today: date
     deadline: date | None = None  # the return deadline of "Cấu hình", if set
+    now: datetime | None = None  # when the returns are read: no save time is later
+    # The return deadline recorded when each period's forms were issued, by period code.
+    deadlines: Mapping[str, date | None] = field(default_factory=dict)
     by_key: dict[str, Mapping[str, Any]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_key", {nfc(t.get("key")): t for t in self.tasks})
 
+    def deadline_of(self, period: str) -> date | None:
+        if period in self.deadlines:
+            return self.deadlines[period]
+        return self.deadline if period == self.period.code else None
+
 
 @dataclass
 class Prepared:
-    """A return that passed every check not depending on other returns, before validation."""
+    """A return after every check not depending on other returns, before validation."""
 
     form: FormFile
     result: ReturnResult
     rows: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    recency: Recency | None = None
+    dated: bool = False  # the agency typed a "Ngày lập phiếu"
 
 
 class _Refuse(Exception):
@@ -135,40 +189,6 @@ class _Refuse(Exception):
         super().__init__(reasons[0] if reasons else "")
         self.reasons = list(reasons)
         self.status = status
-
-
-def _where(row: int, header: str) -> str:
-    return f"trang “{FORM_SHEET}”, dòng {row}, cột “{header}”"
-
-
-def _at(row: int, header: str) -> str:
-    """The same place at the start of a sentence."""
-    return f"Trang “{FORM_SHEET}”, dòng {row}, cột “{header}”"
-
-
-def _leads(task: Mapping[str, Any], catalogue: AgencyCatalogue) -> set[str]:
-    return {a.code for _, a in catalogue.named_in(nfc(task.get("lead"))) if a is not None}
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _filled(row: Sequence[Any]) -> bool:
-    return any(not _blank(v) for v in row)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal as a person reads the cell: blank = blank, 50 = 50.0, dates by day, text NFC."""
-    if _blank(a) or _blank(b):
-        return _blank(a) and _blank(b)
-    da, db = as_date(a), as_date(b)
-    if da is not None or db is not None:
-        return da == db
-    na, nb = number(a), number(b)
-    if na is not None and nb is not None:
-        return abs(na - nb) < 1e-9
-    return nfc(a) == nfc(b)
 
 
 def check_form(form: FormFile, ctx: MergeContext, state: MergeState) -> ReturnResult:
@@ -179,22 +199,32 @@ def check_form(form: FormFile, ctx: MergeContext, state: MergeState) -> ReturnRe
 def check_forms(
     forms: Sequence[FormFile], ctx: MergeContext, state: MergeState
 ) -> list[ReturnResult]:
-    """Check returns in order; ``state`` learns each accepted one (for duplicates and stale
-    returns later in the same batch). Values are validated in one pandera call for all."""
+    """Check returns, oldest first (see the module docstring), and give their results in
+    that order; ``state`` learns each accepted one (for duplicates and stale returns later
+    in the same batch). Values are validated in one pandera call per batch."""
     prepared = [prepare(form, ctx) for form in forms]
-    candidates = [p for p in prepared if p.result.status == "accepted"]
+    checked = [p for p in prepared if p.rows]
     # In batches: one pandera call per few thousand rows keeps both speed and peak memory.
-    for start in range(0, len(candidates), VALIDATION_BATCH):
-        validate_prepared(candidates[start : start + VALIDATION_BATCH])
-    return [decide(p, ctx, state) for p in prepared]
+    for start in range(0, len(checked), VALIDATION_BATCH):
+        validate_prepared(checked[start : start + VALIDATION_BATCH])
+    order = sorted(range(len(prepared)), key=lambda i: _arrival(prepared[i], i))
+    return [decide(prepared[i], ctx, state) for i in order]
+
+
+def _arrival(p: Prepared, index: int) -> tuple[Any, ...]:
+    r = p.recency
+    if r is None:
+        return (date.min, date.min, datetime.min, index)
+    return (r.period_end, r.report_date, r.saved_at or datetime.min, index)
 
 
 def prepare(form: FormFile, ctx: MergeContext) -> Prepared:
     src = form.source
-    result = ReturnResult(src.name, src.sha256, src.path, "refused", saved_at=form.saved_at)
+    saved = checks.capped_saved_at(form.saved_at, ctx.now)
+    result = ReturnResult(src.name, src.sha256, src.path, "refused", saved_at=saved)
     prepared = Prepared(form, result)
     try:
-        prepared.rows = _check(form, ctx, result)
+        _check(prepared, ctx)
     except _Refuse as refusal:
         result.status = refusal.status
         result.reasons.extend(refusal.reasons)
@@ -216,10 +246,16 @@ def validate_prepared(prepared: Iterable[Prepared]) -> None:
     if not records:
         return
     frame = records_frame(records, ["key", *FORM_EDITABLE, "_row"])
+    col_of = {c.header: i + 1 for i, c in enumerate(FORM_COLUMNS)}
     for f in validate_return_rows(frame, sheet=FORM_SHEET, columns=FORM_COLUMNS):
-        res = owner[int(f.index)].result
-        res.status = "refused"
-        res.reasons.append(f"Trang “{f.sheet}”, dòng {f.row}, cột “{f.column}”: {f.message}")
+        p = owner[int(f.index)]
+        row, col = int(f.row or 0), col_of.get(f.column, 0)
+        # A cell that could not be read at all is reported once, for that.
+        if any(q.row == row and q.col == col for q in p.problems):
+            continue
+        p.problems.append(
+            Problem(1, row, col, f"Trang “{f.sheet}”, dòng {f.row}, cột “{f.column}”: {f.message}")
+        )
 
 
 def decide(p: Prepared, ctx: MergeContext, state: MergeState) -> ReturnResult:
@@ -229,46 +265,69 @@ def decide(p: Prepared, ctx: MergeContext, state: MergeState) -> ReturnResult:
         result.reasons[:] = ["Tệp này đã được tổng hợp trước đó (trùng nội dung); bỏ qua."]
         result.warnings.clear()
         return result
-    if result.status != "accepted":
-        return result
-    last = state.last_saved.get((result.agency_code, result.period))
-    saved = result.saved_at
-    if last is not None and saved is None:
+    if p.problems:
         result.status = "refused"
-        result.reasons.append(
-            f"Phiếu không ghi thời điểm lưu, mà {result.agency_name} đã có phiếu được tổng hợp "
-            f"(lưu lúc {last:%d/%m/%Y %H:%M}): không biết phiếu này mới hay cũ nên không ghi; "
-            "nếu đây là bản mới, hãy mở phiếu bằng Excel, lưu lại và gửi lại."
-        )
+        result.reasons.extend(q.text for q in sorted(p.problems))
+    if result.status != "accepted" or p.recency is None:
         return result
-    if last is not None and saved is not None and saved < last:
-        result.status = "stale"
-        result.reasons.append(
-            f"Phiếu lưu lúc {saved:%d/%m/%Y %H:%M}, cũ hơn phiếu của {result.agency_name} "
-            f"đã tổng hợp (lưu lúc {last:%d/%m/%Y %H:%M}); bỏ qua bản cũ."
-        )
-        return result
+    last = state.latest.get(result.agency_code)
+    if last is not None:
+        verdict = _newer(p.recency, last)
+        if verdict < 0:
+            result.status = "stale"
+            result.reasons.append(_stale_reason(p.recency, last, result.agency_name))
+            return result
+        guessed = not p.dated  # "Ngày lập phiếu" blank and no save time: the age is unknown
+        if p.recency.saved_at is None and (verdict == 0 or guessed):
+            result.status = "refused"
+            result.reasons.append(
+                f"Phiếu không ghi thời điểm lưu, mà {result.agency_name} đã có phiếu cùng ngày "
+                f"lập được tổng hợp (lưu lúc {_when(last.saved_at)}): không biết phiếu này mới "
+                "hay cũ nên không ghi; nếu đây là bản mới, hãy mở phiếu bằng Excel, lưu lại và "
+                "gửi lại."
+            )
+            return result
     # Compare with the tracker as it will be after the returns accepted before this one.
     for rec in p.rows:
         task = ctx.by_key[rec["key"]]
         current = {**task, **state.pending.get(rec["key"], {})}
         changed = False
         for f in FORM_EDITABLE:
-            if not _same(current.get(f), rec[f]):
+            if not same(current.get(f), rec[f]):
                 result.changes.append(Change(rec["key"], f, HEADERS[f], current.get(f), rec[f]))
                 state.pending.setdefault(rec["key"], {})[f] = rec[f]
                 changed = True
         if changed:
             result.updated_keys.append(rec["key"])
     state.merged_hashes.add(result.sha256)
-    if saved is not None:
-        state.last_saved[(result.agency_code, result.period)] = saved
+    state.note(result.agency_code, p.recency)
     return result
 
 
-def _check(form: FormFile, ctx: MergeContext, result: ReturnResult) -> list[dict[str, Any]]:
-    from .signing import verify
+def _when(value: datetime | None) -> str:
+    return f"{value:%d/%m/%Y %H:%M}" if value else "không rõ"
 
+
+def _stale_reason(mine: Recency, last: Recency, agency: str) -> str:
+    if mine.period_end < last.period_end:
+        return (
+            f"Phiếu của kỳ cũ hơn phiếu của {agency} đã tổng hợp (kỳ kết thúc ngày "
+            f"{last.period_end:%d/%m/%Y}); bỏ qua để không ghi đè số liệu mới hơn."
+        )
+    return (
+        f"Phiếu lập ngày {mine.report_date:%d/%m/%Y} (lưu lúc {_when(mine.saved_at)}), cũ hơn "
+        f"phiếu của {agency} đã tổng hợp (lập ngày {last.report_date:%d/%m/%Y}, lưu lúc "
+        f"{_when(last.saved_at)}); bỏ qua bản cũ."
+    )
+
+
+def _check(p: Prepared, ctx: MergeContext) -> None:
+    """Identity first (nothing else means anything without it), then every other check,
+    each adding its problems to ``p``."""
+    from .signing import verify
+    from .snapshot import snapshot_digest
+
+    form, result = p.form, p.result
     meta = form.meta
     if meta.get("format") != FORM_FORMAT:
         raise _Refuse("Không phải phiếu báo cáo do sổ theo dõi phát hành (thiếu dấu nhận dạng).")
@@ -288,6 +347,7 @@ def _check(form: FormFile, ctx: MergeContext, result: ReturnResult) -> list[dict
         keys=keys,
         version=meta.get("version", ""),
         issued_at=meta.get("issued_at", ""),
+        locked=snapshot_digest(meta, keys),
     )
     if not signed:
         raise _Refuse(
@@ -298,193 +358,47 @@ def _check(form: FormFile, ctx: MergeContext, result: ReturnResult) -> list[dict
     if agency is None:
         raise _Refuse(f"Mã cơ quan “{code}” của phiếu không có trong trang “Cơ quan”.")
     result.agency_name = agency.name
-    if period != ctx.period.code:
-        raise _Refuse(
-            f"Phiếu của kỳ {period}, sổ theo dõi đang tổng hợp kỳ {ctx.period.code} "
-            "(ô “Kỳ báo cáo” ở trang “Cấu hình”)."
-        )
-    _check_header(form)
-    _check_merged(form)
-    _check_rows(form, keys, ctx.by_key, code, ctx.catalogue)
-    result.report_date = _report_date(form, result, ctx.today)
-    sent = form.saved_at.date() if form.saved_at else result.report_date
-    if ctx.deadline is not None and sent > ctx.deadline:
+    end = _period_end(period)
+    if end is None:
+        raise _Refuse(f"Kỳ báo cáo “{period}” của phiếu không đọc được.")
+    if end < ctx.period.start:
         result.warnings.append(
-            f"Phiếu gửi muộn: lưu ngày {sent:%d/%m/%Y}, sau hạn gửi {ctx.deadline:%d/%m/%Y}."
+            f"Phiếu của kỳ {parse_period(period).label}, nộp sau khi kỳ đã qua (đang tổng hợp "
+            f"kỳ {ctx.period.label}): phiếu vẫn được tổng hợp, ghi nhận là nộp muộn."
         )
-    return _normalised_rows(form, keys, result)
-
-
-def _check_header(form: FormFile) -> None:
-    for i, col in enumerate(FORM_COLUMNS):
-        got = form.header[i] if i < len(form.header) else None
-        if fold(got) != fold(col.header):
-            raise _Refuse(
-                f"Trang “{FORM_SHEET}”, dòng {FORM_HEADER_ROW}: cột thứ {i + 1} phải là "
-                f"“{col.header}” (đang là “{nfc(got)}”); không thêm, xóa, đổi tên hay đổi thứ "
-                "tự cột của phiếu."
-            )
-    extra = [nfc(h) for h in form.header[len(FORM_COLUMNS) :] if nfc(h)]
-    if extra:
-        raise _Refuse(
-            f"Trang “{FORM_SHEET}”, dòng {FORM_HEADER_ROW}: có thêm cột “{extra[0]}”; không thêm "
-            "cột vào phiếu."
+    problems = [*checks.header_problems(form), *checks.merged_problems(form)]
+    report, dated = checks.report_date(form, ctx.today, ctx.now)
+    problems.extend(dated)
+    if not checks.header_problems(form):  # with the columns moved no cell can be read
+        aligned = checks.align_rows(form, keys, ctx.by_key, code, ctx.catalogue)
+        problems.extend(aligned.problems)
+        found, warned = checks.task_problems(
+            form, keys, aligned.rows, ctx.by_key, code, ctx.catalogue
         )
-
-
-def _check_merged(form: FormFile) -> None:
-    for ref in form.merged:
-        rows = [int("".join(ch for ch in part if ch.isdigit()) or 0) for part in ref.split(":")]
-        if max(rows) >= FORM_HEADER_ROW:
-            raise _Refuse(
-                f"Trang “{FORM_SHEET}”: các ô {ref} bị gộp; không gộp ô trong bảng nhiệm vụ."
+        problems.extend(found)
+        result.warnings.extend(warned)
+        usable = {k: i for k, i in aligned.rows.items() if k in ctx.by_key}
+        rows, found, warned = checks.value_rows(form, keys, usable)
+        problems.extend(found)
+        result.warnings.extend(warned)
+        p.rows = rows
+    result.warnings.extend(checks.ignored_sheet_warnings(form))
+    p.problems = problems
+    p.dated = not checks.blank(form.report_date)
+    if report is not None:
+        result.report_date = report
+        p.recency = Recency(end, report, result.saved_at)
+        sent = result.saved_at.date() if result.saved_at else report
+        deadline = ctx.deadline_of(period)
+        if deadline is not None and sent > deadline:
+            result.warnings.append(
+                f"Phiếu gửi muộn: lưu ngày {sent:%d/%m/%Y}, sau hạn gửi {deadline:%d/%m/%Y}."
             )
-
-
-def _check_rows(
-    form: FormFile,
-    keys: Sequence[str],
-    by_key: Mapping[str, Mapping[str, Any]],
-    code: str,
-    catalogue: AgencyCatalogue,
-) -> None:
-    got = [nfc(r[0]) if r else "" for r in form.rows]
-    for i in range(max(len(got), len(keys))):
-        row = FORM_FIRST_ROW + i
-        want = keys[i] if i < len(keys) else None
-        have = got[i] if i < len(got) else None
-        if want == have:
-            continue
-        at = _at(row, HEADERS["key"])
-        if want is None:
-            # Below the table: name the first row that holds anything (a blank row is fine).
-            extra = next(
-                (
-                    (FORM_FIRST_ROW + j, r)
-                    for j, r in enumerate(form.rows[i:], start=i)
-                    if _filled(r)
-                ),
-                None,
-            )
-            if extra is None:
-                break
-            where_row, cells = extra
-            first = next(nfc(v) for v in cells if not _blank(v))
-            owner = by_key.get(nfc(cells[0]) if cells else "")
-            if owner is not None and code not in _leads(owner, catalogue):
-                raise _Refuse(
-                    f"{_at(where_row, HEADERS['key'])}: nhiệm vụ {nfc(cells[0])} không do cơ quan "
-                    "này chủ trì; chỉ báo cáo nhiệm vụ của cơ quan mình."
-                )
-            raise _Refuse(
-                f"Trang “{FORM_SHEET}”, dòng {where_row}: có nội dung ngoài bảng nhiệm vụ "
-                f"(“{first}”); không thêm dòng vào phiếu, ghi chú xin ghi ở cột “Khó khăn, vướng "
-                "mắc” hoặc “Đề xuất, kiến nghị”."
-            )
-        if not have:
-            raise _Refuse(f"{at}: thiếu dòng của nhiệm vụ {want}; không xóa dòng của phiếu.")
-        if have not in keys:
-            owner = by_key.get(have)
-            if owner is not None and code not in _leads(owner, catalogue):
-                raise _Refuse(
-                    f"{at}: nhiệm vụ {have} không do cơ quan này chủ trì; chỉ báo cáo nhiệm vụ "
-                    "của cơ quan mình."
-                )
-            raise _Refuse(f"{at}: dòng “{have}” được thêm vào phiếu; không thêm dòng.")
-        if want in got:
-            raise _Refuse(
-                f"{at}: thứ tự các dòng đã bị thay đổi (đây là {have}, đúng ra là {want}); "
-                "không sắp xếp lại phiếu."
-            )
-        raise _Refuse(f"{at}: thiếu dòng của nhiệm vụ {want}; không xóa dòng của phiếu.")
-    for i, key in enumerate(keys):
-        row = FORM_FIRST_ROW + i
-        task = by_key.get(key)
-        if task is None or level_from_label(task.get("level")) is not Level.TASK:
-            raise _Refuse(
-                f"{_at(row, HEADERS['key'])}: nhiệm vụ {key} không còn trong sổ "
-                "theo dõi (kế hoạch đã được nhập lại); cần phát hành phiếu mới."
-            )
-        if code not in _leads(task, catalogue):
-            raise _Refuse(
-                f"{_at(row, HEADERS['key'])}: nhiệm vụ {key} không còn do cơ "
-                "quan này chủ trì; cần phát hành phiếu mới."
-            )
-        values = form.rows[i]
-        for f in ("content", "timeframe", "due_date"):
-            cell = values[POSITION[f]] if POSITION[f] < len(values) else None
-            if not _same(cell, task.get(f)):
-                raise _Refuse(
-                    f"{_at(row, HEADERS[f])}: cột này bị khóa, không được sửa "
-                    f"(phiếu ghi {_show(cell)}, sổ theo dõi ghi {_show(task.get(f))})."
-                )
-
-
-def _show(value: Any) -> str:
-    from ..validators import show_value
-
-    return show_value(value)
-
-
-def _report_date(form: FormFile, result: ReturnResult, today: date) -> date:
-    from .normalize import parse_date
-
-    raw = form.report_date
-    if raw is None or nfc(raw) == "":
-        return form.saved_at.date() if form.saved_at else today
-    parsed = parse_date(raw)
-    if not parsed.ok or parsed.value is None:
-        r, c = FORM_REPORT_DATE_CELL
-        raise _Refuse(
-            f"Trang “{FORM_SHEET}”, ô “Ngày lập phiếu” (dòng {r}, cột {c}): {parsed.error}"
+    if ctx.now is not None and form.saved_at is not None and form.saved_at > ctx.now + SKEW:
+        result.warnings.append(
+            f"Thời điểm lưu phiếu ghi trong tệp ({_when(form.saved_at)}) ở sau lúc nhận phiếu: "
+            "đồng hồ máy tính của cơ quan có thể bị sai; đã tính theo lúc nhận phiếu."
         )
-    return parsed.value
-
-
-def _normalised_rows(
-    form: FormFile, keys: Sequence[str], result: ReturnResult
-) -> list[dict[str, Any]]:
-    from .normalize import normalize_text, parse_progress, parse_status
-
-    problems: list[str] = []
-    rows: list[dict[str, Any]] = []
-    for i, key in enumerate(keys):
-        row = FORM_FIRST_ROW + i
-        values = form.rows[i]
-        rec: dict[str, Any] = {"key": key, "_row": row}
-        for f in FORM_EDITABLE:
-            col = POSITION[f] + 1
-            raw = values[col - 1] if col - 1 < len(values) else None
-            if (row, col) in form.formulas:
-                if raw is None or raw == "":
-                    problems.append(f"{_at(row, HEADERS[f])}: ô có công thức "
-                                    "nhưng không có giá trị; hãy nhập giá trị.")  # fmt: skip
-                    continue
-                result.warnings.append(f"{_at(row, HEADERS[f])}: ô có công "
-                                       "thức; đã lấy giá trị hiển thị.")  # fmt: skip
-            if f == "status":
-                st = parse_status(raw)
-                if not st.ok:
-                    problems.append(f"{_at(row, HEADERS[f])}: {st.error}")
-                rec[f] = st.value
-                if st.note:
-                    result.warnings.append(f"{_at(row, HEADERS[f])}: {st.note}")
-            elif f == "progress":
-                pr = parse_progress(raw, percent_format=(row, col) in form.percent_cells or None)
-                if not pr.ok:
-                    problems.append(f"{_at(row, HEADERS[f])}: {pr.error}")
-                rec[f] = pr.value
-                if pr.note:
-                    result.warnings.append(f"{_at(row, HEADERS[f])}: {pr.note}")
-            else:
-                tx = normalize_text(raw, font_encoding=form.legacy_cells.get((row, col)))
-                rec[f] = tx.text or None
-                if tx.note:
-                    result.warnings.append(f"{_at(row, HEADERS[f])}: {tx.note}")
-        rows.append(rec)
-    if problems:
-        raise _Refuse(*problems)
-    return rows
 
 
 # -- applying accepted returns -------------------------------------------------------------
@@ -505,15 +419,15 @@ def apply_returns(
             log.append({"time": now, "action": ACTION_CHANGED, "file": res.name,
                         "sha256": res.sha256, "agency": agency, "key": ch.key,
                         "column": ch.header, "old": _log_value(ch.old),
-                        "new": _log_value(ch.new)})  # fmt: skip
+                        "new": _log_value(ch.new), "period": res.period})  # fmt: skip
         for key in res.updated_keys:
             row = int(by_key[key]["_row"])
             cells.setdefault(row, {}).update(updated_at=res.report_date, source=res.name)
         log.append({"time": now, "action": ACTION_RECEIVED, "file": res.name,
-                    "sha256": res.sha256, "agency": agency, "key": res.period,
-                    "column": SAVED_AT_COLUMN,
-                    "new": res.saved_at.isoformat(timespec="seconds") if res.saved_at else None,
-                    "old": f"{len(res.changes)} ô thay đổi"})  # fmt: skip
+                    "sha256": res.sha256, "agency": agency, "period": res.period,
+                    "saved_at": res.saved_at, "report_date": res.report_date,
+                    "note": "; ".join([f"{len(res.changes)} ô thay đổi", *res.warnings])
+                    })  # fmt: skip
     return cells, log
 
 

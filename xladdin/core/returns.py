@@ -48,3 +48,6 @@ class FormFile:
     merged: list[str] = field(default_factory=list)  # merged ranges in FORM_SHEET
     # (row, col) -> "tcvn3" | "tcvn3-caps" | "vni": cells whose font is a legacy Vietnamese one
     legacy_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    # Values of the other sheets with anything on them (not the form or its metadata):
+    # nothing there is merged, but what was typed there is reported as ignored.
+    other_sheets: dict[str, list[list[Any]]] = field(default_factory=dict)

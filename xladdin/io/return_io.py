@@ -1,4 +1,5 @@
-"""Returned forms in: files, folders, .zip, .eml and Outlook .msg, opened as untrusted input.
+"""Returned forms opened as untrusted input (:mod:`xladdin.io.return_sources` finds them in
+files, folders, .zip, .eml and Outlook .msg).
 
 Nothing here runs a macro or resolves an XML entity. Every container and workbook is read
 with size caps, every XML part of a workbook is checked for DOCTYPE/ENTITY declarations
@@ -8,15 +9,10 @@ Vietnamese message naming the file (and sheet, row, column where there is one).
 
 from __future__ import annotations
 
-import email
-import email.policy
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
 from datetime import datetime
-from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputFileError
@@ -27,9 +23,10 @@ from ..core.layout import (
     FORM_REPORT_DATE_CELL,
     FORM_SHEET,
 )
-from ..core.returns import FormFile, ReturnSource, SourceProblem
+from ..core.returns import FormFile, ReturnSource
 from ..core.table import col_index
 from . import ods_io
+from .active_content import DamagedPart, active_part
 from .sheetxml import legacy_font_cells, percent_cells_of
 from .xlsxpkg import parse_xml
 
@@ -52,149 +49,6 @@ NOT_A_RETURN = (
 
 class ReturnRefused(InputFileError):
     """A returned file that cannot be merged; the message says why, in Vietnamese."""
-
-
-# -- finding the returned workbooks ---------------------------------------------------------
-def _read_capped(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_FILE:
-        raise ReturnRefused(f"Tệp {path.name} quá lớn ({size / 1e6:.1f} MB); không xử lý.")
-    return path.read_bytes()
-
-
-def collect(paths: Sequence[Path]) -> tuple[list[ReturnSource], list[SourceProblem]]:
-    """Every returned workbook found under ``paths`` (files or folders), in name order."""
-    sources: list[ReturnSource] = []
-    problems: list[SourceProblem] = []
-    for path in paths:
-        files = (
-            sorted(p for p in Path(path).rglob("*") if p.is_file())
-            if Path(path).is_dir()
-            else [Path(path)]
-        )
-        for f in files:
-            if f.name.startswith(("~$", ".")):
-                continue  # Excel's owner files and hidden files are not returns
-            suffix = f.suffix.lower()
-            if suffix not in WORKBOOK_SUFFIXES + CONTAINER_SUFFIXES:
-                problems.append(SourceProblem(f.name, f, NOT_A_RETURN.format(name=f.name)))
-                continue
-            try:
-                data = _read_capped(f)
-                sources.extend(_expand(f.name, data, f, suffix))
-            except ReturnRefused as exc:
-                problems.append(SourceProblem(f.name, f, str(exc)))
-            except (UnicodeError, ValueError, OSError, EOFError, LookupError) as exc:
-                # Untrusted containers: anything a parser trips on is a refusal, not a crash.
-                problems.append(
-                    SourceProblem(
-                        f.name, f, f"Tệp {f.name} bị hỏng; không đọc được ({type(exc).__name__})."
-                    )
-                )
-            except FileNotFoundError:
-                problems.append(SourceProblem(f.name, f, f"Không tìm thấy tệp {f}."))
-    return sources, problems
-
-
-def _expand(name: str, data: bytes, path: Path, suffix: str) -> Iterator[ReturnSource]:
-    if suffix == ".eml":
-        yield from _from_eml(name, data, path)
-    elif suffix == ".msg":
-        yield from _from_msg(name, data, path)
-    elif suffix == ".zip":
-        yield from _from_zip(name, data, path)
-    else:
-        yield ReturnSource.of(name, data, path)
-
-
-def _wanted(filename: str) -> bool:
-    return filename.lower().endswith((*WORKBOOK_SUFFIXES, ".zip"))
-
-
-def _from_zip(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise ReturnRefused(f"Tệp nén {name} bị hỏng; không đọc được.") from exc
-    with zf:
-        infos = [i for i in zf.infolist() if not i.is_dir()]
-        if len(infos) > MAX_MEMBERS:
-            raise ReturnRefused(f"Tệp nén {name} có quá nhiều tệp; không xử lý.")
-        for info in infos:
-            member = Path(info.filename).name
-            if not _wanted(member) or member.startswith(("~$", ".")):
-                continue
-            content = _zip_member(zf, info, name)
-            inner = f"{name} › {member}"
-            if member.lower().endswith(".zip"):
-                raise ReturnRefused(f"Tệp nén {name} chứa tệp nén lồng nhau {member}; không xử lý.")
-            yield ReturnSource.of(inner, content, path)
-
-
-def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
-    """A member's bytes, never more than MAX_FILE whatever its header claims."""
-    try:
-        with zf.open(info) as f:
-            content = f.read(MAX_FILE + 1)
-    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError) as exc:
-        raise ReturnRefused(f"Tệp nén {name}: không giải nén được {info.filename}.") from exc
-    if len(content) > MAX_FILE:
-        raise ReturnRefused(f"Tệp nén {name}: {info.filename} quá lớn khi giải nén; không xử lý.")
-    return content
-
-
-def _attachments(
-    name: str, path: Path, found: Sequence[tuple[str, bytes]]
-) -> Iterator[ReturnSource]:
-    """The returns among a mail's attachments (a .zip of returns is opened too)."""
-    for filename, payload in found:
-        inner = f"{name} › {Path(filename).name}"
-        if filename.lower().endswith(".zip"):
-            yield from _from_zip(inner, payload, path)
-        else:
-            yield ReturnSource.of(inner, payload, path)
-
-
-def _from_eml(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
-    msg = email.message_from_bytes(data, policy=email.policy.default)
-    assert isinstance(msg, EmailMessage)
-    found: list[tuple[str, bytes]] = []
-    for part in msg.iter_attachments():
-        filename = part.get_filename() or ""
-        payload = part.get_payload(decode=True)
-        if _wanted(filename) and isinstance(payload, bytes):
-            found.append((filename, payload))
-    if not found:
-        raise ReturnRefused(
-            f"Thư {name} không có tệp đính kèm phiếu báo cáo (.xlsx hoặc .ods) nào."
-        )
-    yield from _attachments(name, path, found)
-
-
-def _from_msg(name: str, data: bytes, path: Path) -> Iterator[ReturnSource]:
-    import extract_msg
-
-    try:
-        msg = extract_msg.openMsg(io.BytesIO(data))
-    except Exception as exc:  # extract_msg raises many kinds on a damaged file
-        raise ReturnRefused(f"Thư Outlook {name} bị hỏng; không đọc được.") from exc
-    found: list[tuple[str, bytes]] = []
-    try:
-        for att in msg.attachments:
-            # Names are decoded lazily; a damaged name stream raises here, not at openMsg.
-            filename = str(
-                getattr(att, "longFilename", None) or getattr(att, "shortFilename", "") or ""
-            )
-            payload = getattr(att, "data", None)
-            if _wanted(filename) and isinstance(payload, bytes):
-                found.append((filename, payload))
-    except Exception as exc:  # extract_msg raises many kinds on a damaged file
-        raise ReturnRefused(f"Thư Outlook {name} bị hỏng; không đọc được.") from exc
-    finally:
-        msg.close()
-    if not found:
-        raise ReturnRefused(f"Thư Outlook {name} không có tệp đính kèm Excel (.xlsx) nào.")
-    yield from _attachments(name, path, found)
 
 
 # -- opening one returned workbook -----------------------------------------------------------
@@ -260,13 +114,6 @@ def _check_parts(source: ReturnSource, parts: dict[str, bytes]) -> None:
         raise ReturnRefused(
             f"{source.name}: không phải sổ tính Excel (.xlsx) hay LibreOffice (.ods)."
         )
-    # Macros of LibreOffice live under Basic/ (and Scripts/); Excel's in a vbaProject part.
-    if any(n.lower().endswith("vbaproject.bin") for n in parts) or (
-        ods and any(n.startswith(("Basic/", "Scripts/")) and not n.endswith("/") for n in parts)
-    ):
-        raise ReturnRefused(
-            f"{source.name}: phiếu có chứa macro; hãy dùng phiếu gốc (.xlsx, không macro)."
-        )
     for name, content in parts.items():
         if name.lower().endswith((".xml", ".rels", ".vml", ".rdf")):
             if content[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00<\x00" in content[:64]:
@@ -280,6 +127,20 @@ def _check_parts(source: ReturnSource, parts: dict[str, bytes]) -> None:
                     f"{source.name}: phần {name} chứa khai báo DOCTYPE/ENTITY (nghi tệp độc hại); "
                     "không xử lý."
                 )
+    # Macros, ActiveX controls, embedded objects: by what the package declares and what each
+    # part is, under any name (io/active_content.py).
+    try:
+        part = active_part(parts, ods=ods)
+    except DamagedPart as exc:
+        raise ReturnRefused(
+            f"{source.name}: phần {exc.part} bị hỏng nên không kiểm tra được phiếu có macro hay "
+            "không; không xử lý. Hãy điền vào phiếu gốc đã nhận rồi gửi lại."
+        ) from exc
+    if part is not None:
+        raise ReturnRefused(
+            f"{source.name}: phiếu có chứa macro hoặc đối tượng nhúng (ActiveX, OLE) ở phần "
+            f"{part}; không xử lý. Hãy điền vào phiếu gốc đã nhận (.xlsx, không macro) rồi gửi lại."
+        )
 
 
 def _saved_at(parts: dict[str, bytes]) -> datetime | None:
@@ -392,6 +253,13 @@ def open_form(source: ReturnSource) -> FormFile:
         merged = [m.group(1).decode() for m in _MERGE.finditer(xml)]
         percent_cells = percent_cells_of(parts.get("xl/styles.xml"), xml)
         legacy_cells = legacy_font_cells(parts.get("xl/styles.xml"), xml)
+    other: dict[str, list[list[Any]]] = {}
+    for sheet in names:
+        if sheet in (FORM_SHEET, FORM_META_SHEET):
+            continue
+        rows = values(sheet)
+        if any(v is not None and v != "" for r in rows for v in r):
+            other[sheet] = [list(r) for r in rows]
     return FormFile(
         source=source,
         sheet_names=names,
@@ -404,4 +272,5 @@ def open_form(source: ReturnSource) -> FormFile:
         merged=merged,
         percent_cells=percent_cells,
         legacy_cells=legacy_cells,
+        other_sheets=other,
     )

@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from ..core.errors import WorkbookFormatError
+from ..core.layout import CELL_TEXT_LIMIT
 from ..core.table import col_index, col_letter
 from .xlsxpkg import NS_MAIN, XlsxPackage, parse_xml
 
@@ -104,7 +105,7 @@ def find_sheet_data(sheet_xml: bytes) -> SheetDataSpan | None:
 _DIMENSION = re.compile(rb"<(?:(\w+):)?dimension\b[^>]*/>")
 _AUTOFILTER_REF = re.compile(rb'(<(?:\w+:)?autoFilter\b[^>]*?\bref=")([^"]*)(")')
 _REF = re.compile(r"([A-Z]+)(\d+)")
-MAX_CELL_TEXT = 32767
+MAX_CELL_TEXT = CELL_TEXT_LIMIT
 
 
 def excel_serial(value: date | datetime) -> float:

@@ -83,6 +83,7 @@ VPTU, UBKTTU = "VPTU", "UBKTTU"
 # VPTU's form lists these keys first (rows 7, 8, 9, 10, ...); UBKTTU's has two rows.
 VPTU_KEYS = ("I.1", "I.2", "I.3", "I.4", "I.5", "I.6", "I.8")
 UBKTTU_KEYS = ("II.2.6", "IV.1")
+VPTU_FIRST, UBKTTU_FIRST = VPTU_KEYS[0], UBKTTU_KEYS[0]
 
 
 # -- the workspace the corpus belongs to ------------------------------------------------------
@@ -501,9 +502,10 @@ class Corpus:
         self.add(
             "other_period.xlsx",
             fill(self.form(UBKTTU, OTHER_PERIOD), row),
-            "refused",
-            "a genuine, correctly signed form of period 2026-10",
-            message="Phiếu của kỳ 2026-10, sổ theo dõi đang tổng hợp kỳ 2026-11",
+            "accepted",
+            "a genuine, correctly signed form of period 2026-10 (issued, so accepted, late)",
+            changes=[(UBKTTU_FIRST, "status", "Đang triển khai"), (UBKTTU_FIRST, "progress", 40)],
+            warnings=["Phiếu của kỳ tháng 10 năm 2026, nộp sau khi kỳ đã qua"],
         )
 
     # -- the rows ----------------------------------------------------------------------------
@@ -578,6 +580,42 @@ class Corpus:
             "the clerk's name typed in column A two rows below the table (row 29)",
             message=["dòng 29", "Người lập biểu: Nguyễn Văn A"],
         )
+
+        def edit_key(wb: Workbook) -> None:
+            wb[FORM_SHEET].cell(FORM_FIRST_ROW + 1, COL["key"]).value = "I.2x"
+
+        self.add(
+            "key_cell_edited.xlsx",
+            fill(form, work, edit=edit_key),
+            "refused",
+            "the locked 'Mã NV' cell of I.2 overtyped with 'I.2x'",
+            message="dòng 8, cột “Mã NV”: cột này bị khóa, không được sửa (phiếu ghi “I.2x”, "
+            "đúng ra là I.2)",
+        )
+
+        def insert_blank_row(wb: Workbook) -> None:
+            wb[FORM_SHEET].insert_rows(FORM_FIRST_ROW + 2)
+
+        self.add(
+            "row_inserted_blank.xlsx",
+            fill(form, work, edit=insert_blank_row),
+            "accepted",
+            "an empty row inserted between I.2 and I.3 (harmless: rows are found by their key)",
+            changes=[(VPTU_FIRST, "status", "Đang triển khai"), (VPTU_FIRST, "progress", 30)],
+        )
+
+        def insert_note_row(wb: Workbook) -> None:
+            ws = wb[FORM_SHEET]
+            ws.insert_rows(FORM_FIRST_ROW + 2)
+            ws.cell(FORM_FIRST_ROW + 2, COL["content"]).value = "Ghi chú thêm của cơ quan"
+
+        self.add(
+            "row_inserted_note.xlsx",
+            fill(form, work, edit=insert_note_row),
+            "refused",
+            "a row with a note (no task key) inserted between I.2 and I.3",
+            message="dòng 9: dòng được chèn thêm vào giữa bảng (“Ghi chú thêm của cơ quan”)",
+        )
         self.add(
             "locked_content_edited.xlsx",
             fill(form, {1: {"content": "Rà soát bảo mật (đã sửa)", "status": "Đang triển khai"}}),
@@ -651,6 +689,62 @@ class Corpus:
             "refused",
             "report date 31/02/2026",
             message="ô “Ngày lập phiếu” (dòng 4, cột 2): ngày 31/02/2026 không tồn tại",
+        )
+        self.add(
+            "report_date_future.xlsx",
+            fill(form, {0: {"status": "Đang triển khai"}}, report_date="15/01/2030"),
+            "refused",
+            "report date 15/01/2030, after the day the return is merged",
+            message="ngày 15/01/2030 ở sau hôm nay (27/11/2026)",
+        )
+        self.add(
+            "saved_in_future.xlsx",
+            fill(form, {0: {"status": "Đang triển khai"}}, saved=datetime(2099, 1, 1, 8, 0)),
+            "accepted",
+            "saved (docProps) in 2099 by a computer with a wrong clock",
+            changes=[(UBKTTU_FIRST, "status", "Đang triển khai")],
+            warnings=["đồng hồ máy tính của cơ quan có thể bị sai"],
+        )
+        long_result = "Kết quả rất dài. " * 2400  # 40,800 characters
+        self.add(
+            "result_too_long.xlsx",
+            fill(form, {0: {"status": "Đang triển khai", "result": long_result}}),
+            "accepted",
+            "a result of 40,800 characters (an Excel cell holds 32,767)",
+            changes=[
+                (UBKTTU_FIRST, "status", "Đang triển khai"),
+                (UBKTTU_FIRST, "result", long_result.strip()[:32767].rstrip()),
+            ],
+            warnings=["giới hạn 32.767 ký tự của một ô Excel"],
+        )
+
+        def merge_and_edit(wb: Workbook) -> None:
+            ws = wb[FORM_SHEET]
+            ws.merge_cells("I10:J10")
+            ws.cell(FORM_FIRST_ROW + 2, COL["content"]).value = "Nội dung đã sửa"
+
+        self.add(
+            "five_faults.xlsx",
+            fill(
+                self.form(VPTU),
+                {
+                    0: {"status": "Đang triển khai", "progress": "abc"},
+                    1: {"status": "Hoàn thành", "progress": 100},
+                    2: {"status": "Đang triển khai"},
+                },
+                report_date="31/02/2026",
+                edit=merge_and_edit,
+            ),
+            "refused",
+            "five faults at once: impossible report date, unreadable progress, 'Hoàn thành' "
+            "without a result, an edited locked cell and merged cells",
+            message=[
+                "ngày 31/02/2026 không tồn tại",
+                "dòng 7, cột “Tiến độ (%)”: không đọc được tiến độ “abc”",
+                "dòng 8, cột “Kết quả thực hiện”: Đã báo cáo hoàn thành nhưng chưa ghi kết quả",
+                "dòng 9, cột “Nội dung nhiệm vụ”: cột này bị khóa",
+                "các ô I10:J10 bị gộp",
+            ],
         )
         self.add(
             "formula_no_value.xlsx",
@@ -729,13 +823,13 @@ class Corpus:
             changes=[(k1, "status", work), (k1, "progress", 20)],
             warnings=["dòng 8, cột “Trạng thái”: đã hiểu “đang thực hiện” là “Đang triển khai”"],
         )
-        report = date(2026, 11, 30)
+        report = date(2026, 11, 26)
         for name, value, what in (
-            ("date_slash.xlsx", "30/11/2026", "report date '30/11/2026'"),
-            ("date_dash.xlsx", "30-11-2026", "report date '30-11-2026'"),
-            ("date_words.xlsx", "ngày 30 tháng 11 năm 2026", "report date in words"),
-            ("date_iso.xlsx", "2026-11-30", "report date '2026-11-30' (ISO)"),
-            ("date_cell.xlsx", datetime(2026, 11, 30), "report date as a real date cell"),
+            ("date_slash.xlsx", "26/11/2026", "report date '26/11/2026'"),
+            ("date_dash.xlsx", "26-11-2026", "report date '26-11-2026'"),
+            ("date_words.xlsx", "ngày 26 tháng 11 năm 2026", "report date in words"),
+            ("date_iso.xlsx", "2026-11-26", "report date '2026-11-26' (ISO)"),
+            ("date_cell.xlsx", datetime(2026, 11, 26), "report date as a real date cell"),
         ):
             self.add(
                 name,
@@ -903,7 +997,20 @@ class Corpus:
             fill(form, {0: {"status": work, "progress": 20}}, saved=datetime(2026, 11, 23, 10, 0)),
             "stale",
             "an earlier save of VPTU's form (23/11 10:00) arriving after base_vptu.xlsx",
-            message="Phiếu lưu lúc 23/11/2026",
+            message=["Phiếu lập ngày 23/11/2026 (lưu lúc 23/11/2026 10:00)", "bỏ qua bản cũ"],
+            after="base_vptu.xlsx",
+        )
+        self.add(
+            "resaved_old_vptu.xlsx",
+            fill(
+                form,
+                {0: {"status": work, "progress": 10}},
+                saved=datetime(2026, 11, 26, 9, 0),
+                report_date="20/11/2026",
+            ),
+            "stale",
+            "an old return (made 20/11) opened and saved again on 26/11, after base_vptu.xlsx",
+            message="Phiếu lập ngày 20/11/2026",
             after="base_vptu.xlsx",
         )
         self.add(
