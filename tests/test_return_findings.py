@@ -235,3 +235,14 @@ def test_an_older_tracker_log_gains_the_new_columns_and_is_still_read(ws: Worksp
     assert list(header[: len(LOG_COLUMNS)]) == [c.header for c in LOG_COLUMNS]
     last = read_log(open_tracker(ws.workbook))[-1]
     assert last["action"] == ACTION_RECEIVED and last["period"] == "2026-11"
+
+
+def test_two_merges_in_the_same_second_keep_both_reports(ws: Workspace) -> None:
+    one = mk.fill(mk.form_path(ws, "VPTU"), {0: {"status": "Đang triển khai"}})
+    two = mk.fill(mk.form_path(ws, "UBKTTU"), {0: {"status": "Đang triển khai"}})
+    first = merge(ws, write(ws, "mot.xlsx", one)).report
+    second = merge(ws, write(ws, "hai.xlsx", two)).report
+    assert first is not None and second is not None and first != second
+    assert first.parent == second.parent
+    assert "mot.xlsx" in first.read_text(encoding="utf-8-sig")
+    assert "hai.xlsx" in second.read_text(encoding="utf-8-sig")
