@@ -171,6 +171,37 @@ def export_cmd(
         err_console.print(f"Đã xuất {len(tasks)} dòng ra {output}.")
 
 
+@_command("log")
+@WORKBOOK_OPTION
+@click.option(
+    "-o",
+    "--output",
+    type=FILE,
+    metavar="TỆP",
+    default=None,
+    help="Ghi toàn bộ nhật ký ra tệp CSV này (mở được bằng Excel).",
+)
+def log_cmd(workbook: Path | None, output: Path | None) -> None:
+    """Đọc toàn bộ nhật ký: các tệp lưu trữ theo năm và trang “Nhật ký” của sổ, như một.
+
+    Không kèm --output: in số dòng và 20 dòng gần nhất."""
+    from ..commands import log
+    from ..io.files import atomic_write
+
+    outcome = log.read_whole_log(workbook)
+    if output is not None:
+        atomic_write(output, log.to_csv(outcome.rows))
+    else:
+        for r in outcome.rows[-20:]:
+            when = r.get("time")
+            parts = [
+                f"{when:%d/%m/%Y %H:%M}" if hasattr(when, "strftime") else str(when or ""),
+                *(str(r.get(f) or "") for f in ("action", "agency", "key", "column", "new")),
+            ]
+            console.print(" | ".join(p for p in parts if p), markup=False)
+    console.print(log.message(outcome, output), markup=False)
+
+
 @_command("validate")
 @WORKBOOK_OPTION
 @TODAY_OPTION

@@ -119,14 +119,18 @@ def read_log(book: Book) -> list[dict[str, Any]]:
     """The audit log's rows; columns added in later versions are simply absent from the
     rows of an older tracker (its header gains them on the next :func:`append_log`)."""
     frame = read_table(book, SHEET_LOG, LOG_COLUMNS, required=False)
-    return [{str(k): v for k, v in rec.items()} for rec in frame.to_dict("records")]
+    return [{str(k): v for k, v in rec.items() if k != "_row"} for rec in frame.to_dict("records")]
 
 
-def append_log(book: Book, records: Sequence[Mapping[str, Any]]) -> None:
-    """Append audit-log rows. Rows are written by position, so a header cell missing from
-    an older tracker's log is written first, where the row's value for it will go."""
+def append_log(book: Book, records: Sequence[Mapping[str, Any]]) -> int:
+    """Append audit-log rows; when "Nhật ký" then holds more rows than "Cấu hình" allows,
+    first move the oldest to the yearly archives (:mod:`xladdin.core.log_archive`). Rows
+    are written by position, so a header cell missing from an older tracker's log is
+    written first. Returns the number of rows moved to the archives."""
+    from ..core.log_archive import keep_rows_setting, plan_archive
+
     if not records:
-        return
+        return 0
     rows = book.rows(SHEET_LOG)
     header = list(rows[0]) if rows else []
     missing = {
@@ -136,7 +140,22 @@ def append_log(book: Book, records: Sequence[Mapping[str, Any]]) -> None:
     }
     if missing:
         book.write_cells(SHEET_LOG, missing)
-    book.append_rows(SHEET_LOG, LOG_COLUMNS, records)
+    config = read_config(book)
+    limit = keep_rows_setting(config.get("log_keep_rows"))
+    existing = read_log(book) if limit and len(rows) + len(records) > limit + 1 else []
+    plan = plan_archive([*existing, *records], limit, saved=len(existing)) if existing else None
+    if plan is None:
+        book.append_rows(SHEET_LOG, LOG_COLUMNS, records)
+        return 0
+    from ..io.log_archive_io import FOLDER, append_to_archive, archive_path
+
+    folder = book.workspace.folder(config, "archive_dir") / FOLDER
+    # The archive first, checked; only then does the tracker drop the rows (saved by the
+    # caller): a move stopped in between leaves rows in both, never in neither.
+    for year, moved in sorted(plan.by_year.items()):
+        append_to_archive(archive_path(folder, year), moved)
+    book.write_table(SHEET_LOG, LOG_COLUMNS, plan.keep)
+    return plan.moved
 
 
 def header_positions(book: Book, sheet: str, columns: Sequence[Column]) -> dict[str, int]:

@@ -86,6 +86,13 @@ LOG_COLUMNS: tuple[Column, ...] = (
     Column("note", "Ghi chú", 40, "wrap"),
 )
 
+# The yearly log archives (xladdin/core/log_archive.py): the log's columns plus a fingerprint.
+LOG_ROW_ID = "row_id"
+LOG_ARCHIVE_COLUMNS: tuple[Column, ...] = (
+    *LOG_COLUMNS,
+    Column(LOG_ROW_ID, "Mã dòng (không sửa)", 18, "code"),
+)
+
 CONFIG_COLUMNS: tuple[Column, ...] = (
     Column("label", "Tham số", 34, "wrap"),
     Column("value", "Giá trị", 40, "wrap"),
@@ -194,6 +201,13 @@ CONFIG_ITEMS: tuple[ConfigItem, ...] = (
     ConfigItem("archive_dir", "Thư mục lưu phiếu đã xử lý", "archive", ""),
     ConfigItem(
         "backup_dir", "Thư mục sao lưu", "backups", "Bản sao trước mỗi lần ghi sổ theo dõi."
+    ),
+    ConfigItem(
+        "log_keep_rows",
+        "Số dòng tối đa của trang “Nhật ký”",
+        "20000",
+        "Khi vượt số này, các dòng cũ nhất được chuyển sang tệp lưu trữ theo năm "
+        "(thư mục lưu phiếu đã xử lý, thư mục con nhat-ky); ghi 0 để không chuyển.",
     ),
     ConfigItem(
         "collect_minutes", "Chu kỳ thu phiếu (phút)", "10", "Việc tự động: thu và tổng hợp phiếu."
