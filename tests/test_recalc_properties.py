@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -257,3 +258,17 @@ def test_completed_task_never_overdue(rows: list[dict[str, Any]], soon: int) -> 
             assert task["due_state"] == expected
             assert task["progress"] == 100
             assert task["key"] not in overdue
+
+
+@pytest.mark.parametrize(
+    ("values", "weights", "mean"),
+    [([1.5], [5e-324], 1.5), ([10.0, 20.0], [1e-320, 3e-320], 17.5), ([1.0, 2.0], [0.0, 0.0], 1.5)],
+)
+def test_weighted_mean_with_tiny_weights(
+    values: list[float], weights: list[float], mean: float
+) -> None:
+    """Found by Hypothesis: a subnormal weight (5e-324) made the parent of one task at 1.5%
+    show 2%."""
+    from xladdin.core.recalc import weighted_mean
+
+    assert weighted_mean(values, weights) == pytest.approx(mean)

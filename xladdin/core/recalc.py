@@ -238,10 +238,14 @@ def _leaf(
 def weighted_mean(values: Sequence[float], weights: Sequence[float]) -> float | None:
     if not values:
         return None
-    total = sum(weights)
-    if total <= 0:
+    largest = max(weights, default=0.0)
+    if largest <= 0:
         return sum(values) / len(values)
-    return sum(v * w for v, w in zip(values, weights, strict=True)) / total
+    # Scaled to the largest weight first: a tiny (subnormal) weight times a value rounds to
+    # a multiple of the smallest float, and the mean could leave the values' range.
+    scaled = [w / largest for w in weights]
+    mean = sum(v * w for v, w in zip(values, scaled, strict=True)) / sum(scaled)
+    return min(max(mean, min(values)), max(values))
 
 
 def _tree_progress(
