@@ -687,3 +687,28 @@ def test_returns_and_tracker_validated_in_one_process(order: tuple[str, str]) ->
         "returns": ["progress_invalid", "status_invalid"],
         "tracker": ["lead_unknown", "progress_done", "result_missing"],
     }
+
+
+def test_many_findings_show_the_first_and_go_whole_to_a_csv(
+    imported: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from xladdin.book.file import edit_tracker
+    from xladdin.core.layout import SHEET_TASKS, TASK_COLUMNS
+
+    col = [c.field for c in TASK_COLUMNS].index("progress") + 1
+    with edit_tracker(imported.workbook) as book:
+        rows = book.rows(SHEET_TASKS)
+        level = [c.field for c in TASK_COLUMNS].index("level")
+        task_rows = [n for n, r in enumerate(rows, start=1) if n > 1 and r[level] == "Nhiệm vụ"]
+        book.write_cells(SHEET_TASKS, {(n, col): "không rõ" for n in task_rows[:30]})
+        book.save()
+    code = main(["validate", "--workbook", str(imported.workbook), "--today", "21/11/2026"])
+    out = capsys.readouterr()
+    assert code == 1
+    (csv_file,) = (imported.root / "outbox").glob("KiemTraDuLieu_*.csv")
+    total = len(validate_workbook(workbook=imported.workbook, today=TODAY).findings)
+    assert total > 20
+    assert f"… và {total - 20} lỗi khác." in out.out
+    lines = csv_file.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Trang tính,Dòng,Cột") and len(lines) == total + 1
+    assert str(csv_file.name) in out.err.replace("\n", "")

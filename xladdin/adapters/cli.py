@@ -202,6 +202,9 @@ def log_cmd(workbook: Path | None, output: Path | None) -> None:
     console.print(log.message(outcome, output), markup=False)
 
 
+SHOWN_FINDINGS = 20
+
+
 @_command("validate")
 @WORKBOOK_OPTION
 @TODAY_OPTION
@@ -217,9 +220,16 @@ def validate_cmd(workbook: Path | None, today: date | None) -> None:
     if not outcome.findings:
         console.print("Không phát hiện lỗi dữ liệu. Trang “Kiểm tra” đã được làm trống.")
         return
-    print_findings(outcome.findings)
+    # Thousands of rows on a terminal help nobody (and printing them was most of the run):
+    # the first ones here, all of them in "Kiểm tra" and in the CSV.
+    print_findings(outcome.findings[:SHOWN_FINDINGS])
+    more = len(outcome.findings) - SHOWN_FINDINGS
+    if more > 0:
+        console.print(f"… và {more} lỗi khác.", markup=False)
+    where = f" và trong tệp {outcome.csv_file}" if outcome.csv_file else ""
     raise FindingsError(
-        f"Có {len(outcome.findings)} lỗi dữ liệu; các ô lỗi được tô màu và liệt kê ở trang “Kiểm tra”."
+        f"Có {len(outcome.findings)} lỗi dữ liệu; các ô lỗi được tô màu, danh sách đầy đủ ở "
+        f"trang “Kiểm tra”{where}."
     )
 
 

@@ -7,12 +7,14 @@ note on their cell (the last run's notes are removed first).
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from ..book.base import Book, NoteCell, read_data
+from ..book.base import Book, NoteCell, read_config, read_data
 from ..book.file import edit_tracker
 from ..core.layout import (
     CHECK_COLUMNS,
@@ -24,6 +26,7 @@ from ..core.layout import (
 )
 from ..core.table import Rows
 from ..core.tracker import check
+from ..io import files
 from ..io.workspace import Workspace
 from ..validators import Finding
 
@@ -36,6 +39,7 @@ class ValidateOutcome:
     workspace: Workspace | None
     findings: list[Finding]
     backup: Path | None
+    csv_file: Path | None = None  # the whole list, beside the forms (file backend)
 
 
 def _cell(
@@ -94,5 +98,23 @@ def validate_workbook(
     """:func:`run` on the tracker file (``theodoi validate``)."""
     with edit_tracker(workbook) as book:
         outcome = run(book, today or date.today())
+        config = read_config(book)
     outcome.workspace, outcome.backup = book.workspace, book.last_backup
+    if outcome.findings:
+        folder = book.workspace.folder(config, "outbox_dir")
+        outcome.csv_file = write_findings_csv(folder, outcome.findings, datetime.now())
     return outcome
+
+
+def write_findings_csv(folder: Path, findings: Sequence[Finding], now: datetime) -> Path:
+    """Every finding as CSV (UTF-8 with BOM, the "Kiểm tra" columns): thousands of them are
+    read in Excel with a filter, not on a terminal."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.header for c in CHECK_COLUMNS])
+    for f in findings:
+        rec = f.record()
+        writer.writerow([files.csv_cell(rec.get(c.field)) for c in CHECK_COLUMNS])
+    target = files.unique_path(folder, f"KiemTraDuLieu_{now:%Y%m%d-%H%M%S}", ".csv")
+    files.atomic_write(target, ("\ufeff" + buf.getvalue()).encode("utf-8"))
+    return target
