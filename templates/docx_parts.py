@@ -1,11 +1,12 @@
 """Building blocks of the letter templates (python-docx), used by ``make_templates.py``.
 
-The Party's document format (Hướng dẫn 36-HD/VPTW): A4, margins 20/20/30/15 mm, Times New
-Roman; header as a borderless two-column table (issuing body, "*", number and the "V/v"
-subject on the left; "ĐẢNG CỘNG SẢN VIỆT NAM" with a rule of its own length, then place and
-date on the right); "Kính gửi:"; body 14 pt justified with a first-line indent; "Nơi nhận:"
-bold italic 12 pt with an 11 pt list beside the signature block; page numbers from page 2,
-centred at the top.
+The Party's document format (Hướng dẫn 36-HD/VPTW, 2018): A4, margins 20/20/30/15 mm, Times
+New Roman; header as a borderless two-column table (issuing body, "*", number and, for a
+công văn, the "V/v" subject on the left; "ĐẢNG CỘNG SẢN VIỆT NAM" with a rule of its own
+length, then place and date on the right); a công văn then has "Kính gửi:", a báo cáo its
+type name and subject as a centred title instead; body 14 pt justified with a first-line
+indent; "Nơi nhận:" beside the signature block; page numbers from page 2, centred at the
+top. Every document is marked as Word 2013+ (no "Compatibility Mode").
 """
 
 from __future__ import annotations
@@ -135,11 +136,22 @@ def new_document(title: str) -> DocumentObject:
     props.comments = "Lập bằng TheoDoiNhiemVu."
     props.created = props.modified = FIXED_TIME
     props.revision = 1
+    word_2013(doc)
     # The body of python-docx's default document holds one empty paragraph.
     body = doc.element.body
     for p in body.findall(qn("w:p")):
         body.remove(p)
     return doc
+
+
+def word_2013(doc: DocumentObject) -> None:
+    """compatibilityMode 15: python-docx's default template says 14 (Word 2010), which makes
+    Word open the file, and every letter made from it, in "Compatibility Mode"."""
+    compat = doc.settings.element.find(qn("w:compat"))
+    assert compat is not None
+    for setting in compat.findall(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
 
 
 # -- paragraphs ---------------------------------------------------------------------------------
@@ -317,10 +329,12 @@ def data_table(doc: DocumentObject, loop: str, items: str, cols: Sequence[Col]) 
 
 
 # -- the parts every letter has -------------------------------------------------------------
-def letterhead(doc: DocumentObject, subject: str) -> None:
-    table = layout_table(doc, (HEAD_LEFT, HEAD_RIGHT), rows=3)
+def letterhead(doc: DocumentObject, subject: str | None) -> None:
+    """The header table; ``subject`` is a công văn's "V/v …" line (None for a document with a
+    type name, whose subject goes into :func:`doc_title`)."""
+    table = layout_table(doc, (HEAD_LEFT, HEAD_RIGHT), rows=3 if subject else 2)
     centre: dict[str, Any] = {"align": Align.CENTER}
-    (name, title), (number, dated), (about, _blank) = (r.cells for r in table.rows)
+    (name, party), (number, dated) = (r.cells for r in table.rows[:2])
     cell_lines(
         name,
         [
@@ -329,11 +343,27 @@ def letterhead(doc: DocumentObject, subject: str) -> None:
             ("*", centre),
         ],
     )
-    cell_lines(title, [("ĐẢNG CỘNG SẢN VIỆT NAM", {**centre, "size": 15, "bold": True})])
-    rule = title.paragraphs[0]
+    cell_lines(party, [("ĐẢNG CỘNG SẢN VIỆT NAM", {**centre, "size": 15, "bold": True})])
+    rule = party.paragraphs[0]
     rule.paragraph_format.left_indent = Mm(TITLE_RULE_INDENT)
     rule.paragraph_format.right_indent = Mm(TITLE_RULE_INDENT)
-    ppr = rule._p.get_or_add_pPr()
+    bottom_rule(rule)
+    # Five spaces for the number the clerk writes in, then the suffix from "Cấu hình".
+    cell_lines(number, [("Số      {{ letter_suffix }}", centre)])
+    cell_lines(dated, [("{{ place }}, {{ date_text }}", {**centre, "italic": True})])
+    if subject:
+        # A công văn's subject: 12 pt italic under the number (HD 36, Phụ lục 3, row 5).
+        about, blank = table.rows[2].cells
+        cell_lines(about, [(subject, {**centre, "size": 12, "italic": True, "before": 2})])
+        cell_lines(blank, [("", {"size": 12})])
+
+
+SUBJECT_RULE = 20  # mm, the short line under a titled document's subject
+
+
+def bottom_rule(p: Paragraph) -> None:
+    """A single thin line under the paragraph, as long as the paragraph (its indents)."""
+    ppr = p._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
@@ -341,11 +371,19 @@ def letterhead(doc: DocumentObject, subject: str) -> None:
     borders.append(bottom)
     ppr.append(borders)
     schema_order(ppr, PPR_ORDER)
-    # Five spaces for the number the clerk writes in, then the suffix from "Cấu hình".
-    cell_lines(number, [("Số      {{ letter_suffix }}", centre)])
-    cell_lines(dated, [("{{ place }}, {{ date_text }}", {**centre, "italic": True})])
-    cell_lines(about, [(subject, {**centre, "size": 12, "italic": True, "before": 2})])
-    cell_lines(_blank, [("", {"size": 12})])
+
+
+def doc_title(doc: DocumentObject, type_name: str, subject: str) -> None:
+    """The type name and subject of a document other than a công văn (HD 36, Phụ lục 3,
+    row 5): the name in capitals, 16 pt bold; the subject below in normal case, 14 pt bold,
+    with a short line under it (a border of an empty paragraph, not typed dashes, so Word
+    keeps it centred and text extraction does not glue it to the next line)."""
+    fill(doc.add_paragraph(), type_name, size=16, bold=True, align=Align.CENTER, before=18)
+    fill(doc.add_paragraph(), subject, bold=True, align=Align.CENTER, keep_next=True)
+    rule = fill(doc.add_paragraph(), "", size=4, align=Align.CENTER, after=10)
+    side = Mm((TEXT_WIDTH - SUBJECT_RULE) / 2)
+    rule.paragraph_format.left_indent = rule.paragraph_format.right_indent = side
+    bottom_rule(rule)
 
 
 def addressee(doc: DocumentObject, who: str) -> None:
@@ -356,6 +394,10 @@ def signature(doc: DocumentObject, recipients: Sequence[str]) -> None:
     fill(doc.add_paragraph(), "", size=8)
     table = layout_table(doc, (SIGN_LEFT, SIGN_RIGHT), rows=1)
     left, right = table.rows[0].cells
+    # "Nơi nhận:" 12 pt bold italic over an 11 pt list, as the templates have had from the
+    # start. Hướng dẫn 36-HD/VPTW (2018) sets this in point 1.9 ("Nơi nhận văn bản") and its
+    # Phụ lục 3; the text of those could not be checked from here, so the style is kept as it
+    # was (staff adjust it in Word if their office's copy of HD 36 says otherwise).
     lines: list[tuple[Text, dict[str, Any]]] = [
         ("Nơi nhận:", {"size": 12, "bold": True, "italic": True, "align": Align.LEFT})
     ]

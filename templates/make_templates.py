@@ -33,6 +33,7 @@ from docx_parts import (  # noqa: E402
     addressee,
     body,
     data_table,
+    doc_title,
     fill,
     heading,
     letterhead,
@@ -130,8 +131,10 @@ def don_doc() -> DocumentObject:
 
 def bao_cao_tong_hop() -> DocumentObject:
     doc = new_document("Báo cáo tổng hợp tiến độ thực hiện nhiệm vụ")
-    letterhead(doc, "V/v báo cáo tiến độ thực hiện kế hoạch {{ period_label }}")
-    addressee(doc, "{{ standing_committee }}")
+    # A báo cáo, not a công văn: no "V/v" line and no "Kính gửi"; its type name and subject
+    # are its title, and its number carries "-BC/" (the "letter_suffix" the report is given).
+    letterhead(doc, None)
+    doc_title(doc, "BÁO CÁO", "tiến độ thực hiện kế hoạch {{ period_label }}")
     body(
         doc,
         "Thực hiện {{ plan_ref }}, {{ office_name }} tổng hợp tiến độ thực hiện các nhiệm vụ "
@@ -221,7 +224,11 @@ def bao_cao_tong_hop() -> DocumentObject:
         body(doc, none)
         tag(doc, "{%p endif %}")
     body(doc, "{{ office_name }} kính báo cáo {{ standing_committee }}./.", before=12)
-    signature(doc, ("- Như trên,", "- Lãnh đạo Văn phòng,", "- Lưu Văn phòng."))
+    # No "Kính gửi" above, so no "Như trên": the Standing Committee is named here.
+    signature(
+        doc,
+        ("- {{ standing_committee }} (để báo cáo),", "- Lãnh đạo Văn phòng,", "- Lưu Văn phòng."),
+    )
     return doc
 
 

@@ -75,6 +75,23 @@ def made(reported: Workspace) -> dict[LetterKind, LettersOutcome]:
     }
 
 
+@pytest.fixture(scope="module")
+def by_other_office(
+    reported: Workspace, tmp_path_factory: pytest.TempPathFactory
+) -> dict[LetterKind, LettersOutcome]:
+    """The same tracker kept by Ban Nội chính: Văn phòng (the sample's busiest agency) is
+    then an ordinary recipient, and Ban Nội chính the office that gets no letter."""
+    from xladdin.commands.config import set_config
+
+    ws = init_workspace(tmp_path_factory.mktemp("other-office") / "ws")
+    ws.workbook.write_bytes(reported.workbook.read_bytes())
+    set_config({"office": "BAN NỘI CHÍNH", "letter_suffix": "-CV/BNCTU"}, workbook=ws.workbook)
+    return {
+        kind: make_letters(kind, workbook=ws.workbook, today=TODAY)
+        for kind in (LetterKind.REQUEST, LetterKind.REMINDER)
+    }
+
+
 def _files(made: dict[LetterKind, LettersOutcome]) -> Iterator[tuple[LetterKind, str, Path]]:
     for kind, outcome in made.items():
         for f in outcome.files:
@@ -149,9 +166,10 @@ def test_one_letter_per_relevant_agency(made: dict[LetterKind, LettersOutcome]) 
     folder = made[LetterKind.REPORT].folder
     assert folder.parts[-2:] == ("outbox", "2026-11")
     codes = {kind: [f.agency_code for f in o.files] for kind, o in made.items()}
-    assert codes[LetterKind.REQUEST] == ["BNCTU", "BTCTU", "BTGVDVTU", "STC", "UBKTTU", "VPTU"]
+    # Văn phòng Tỉnh ủy signs the letters ("Cấu hình"): it gets none of its own.
+    assert codes[LetterKind.REQUEST] == ["BNCTU", "BTCTU", "BTGVDVTU", "STC", "UBKTTU"]
     # Ban Tổ chức reported its only task this month and it has no fixed deadline.
-    assert codes[LetterKind.REMINDER] == ["BNCTU", "BTGVDVTU", "STC", "UBKTTU", "VPTU"]
+    assert codes[LetterKind.REMINDER] == ["BNCTU", "BTGVDVTU", "STC", "UBKTTU"]
     assert [f.docx.name for f in made[LetterKind.REPORT].files] == ["BaoCao_TongHop_2026-11.docx"]
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         f.docx.name for o in made.values() for f in o.files
@@ -160,8 +178,10 @@ def test_one_letter_per_relevant_agency(made: dict[LetterKind, LettersOutcome]) 
 
 def test_reminder_table_lists_overdue_due_soon_and_unreported(
     made: dict[LetterKind, LettersOutcome],
+    by_other_office: dict[LetterKind, LettersOutcome],
 ) -> None:
-    outcome = made[LetterKind.REMINDER]
+    outcome = by_other_office[LetterKind.REMINDER]
+    assert "BNCTU" not in [f.agency_code for f in outcome.files]  # the issuer now
     doc = open_docx(next(f.docx for f in outcome.files if f.agency_code == "VPTU"))
     table = doc.tables[1]
     header, *data = rows(table)
@@ -183,9 +203,11 @@ def test_reminder_table_lists_overdue_due_soon_and_unreported(
         "có 19 nhiệm vụ chủ trì cần tập trung chỉ đạo, trong đó 6 nhiệm vụ đã quá hạn, 1 nhiệm "
         "vụ sắp đến hạn và 17 nhiệm vụ chưa báo cáo kết quả tháng 11 năm 2026 (chi tiết" in text
     )
-    assert "trước ngày 28/11/2026" in text
+    # Dated Saturday 21/11/2026: five working days on is Friday 27/11, whatever "Cấu hình"
+    # says the forms are due.
+    assert "trước ngày 27/11/2026" in text and "28/11/2026" not in text
 
-    stc = open_docx(next(f.docx for f in outcome.files if f.agency_code == "STC"))
+    stc = open_docx(next(f.docx for f in made[LetterKind.REMINDER].files if f.agency_code == "STC"))
     assert "có 1 nhiệm vụ chủ trì cần tập trung chỉ đạo, trong đó 1 nhiệm vụ đã quá hạn (chi" in (
         full_text(stc)
     )
@@ -194,7 +216,9 @@ def test_reminder_table_lists_overdue_due_soon_and_unreported(
     ]
 
 
-def test_request_lists_lead_tasks(made: dict[LetterKind, LettersOutcome]) -> None:
+def test_request_lists_lead_tasks(
+    made: dict[LetterKind, LettersOutcome], by_other_office: dict[LetterKind, LettersOutcome]
+) -> None:
     outcome = made[LetterKind.REQUEST]
     stc = open_docx(next(f.docx for f in outcome.files if f.agency_code == "STC"))
     header, *data = rows(stc.tables[1])
@@ -208,7 +232,8 @@ def test_request_lists_lead_tasks(made: dict[LetterKind, LettersOutcome]) -> Non
     assert "1. Các nhiệm vụ do Sở Tài Chính chủ trì (1 nhiệm vụ):" in text
     assert "trước ngày 28/11/2026" in text
     # Văn phòng coordinates the tasks other Ban lead: a second table, numbered 2.
-    vptu = open_docx(next(f.docx for f in outcome.files if f.agency_code == "VPTU"))
+    requests = by_other_office[LetterKind.REQUEST].files
+    vptu = open_docx(next(f.docx for f in requests if f.agency_code == "VPTU"))
     assert len(vptu.tables) == 4
     assert [r[1] for r in rows(vptu.tables[2])[1:]] == ["II.2.5", "II.2.6", "II.2.7", "II.2.8"]
     assert "2. Các nhiệm vụ Văn Phòng Tỉnh ủy phối hợp thực hiện (4 nhiệm vụ" in full_text(vptu)
@@ -227,7 +252,8 @@ def test_report_figures_tables_remarks_and_chart(made: dict[LetterKind, LettersO
     assert [r[1] for r in overdue[1:]] == REPORT_OVERDUE
     assert overdue[1][4:] == ["31/03/2026", "235", "40"]
     text = full_text(doc)
-    assert "Kính gửi: Ban Thường vụ Tỉnh ủy" in text
+    assert "Kính gửi" not in text and "V/v" not in text  # a báo cáo, not a công văn
+    assert "- Ban Thường vụ Tỉnh ủy (để báo cáo)," in text
     assert "Kế hoạch có 28 nhiệm vụ; đã hoàn thành 3 nhiệm vụ (đạt 10,7%)" in text
     assert "Văn phòng Tỉnh ủy kính báo cáo Ban Thường vụ Tỉnh ủy./." in text
     # Remarks gathered from the "difficulties" / "proposals" columns, printed literally.
@@ -246,13 +272,14 @@ def test_every_letter_has_the_party_format(
     catalogue = read_data(open_tracker(reported.workbook)).catalogue()
     to = {a.code: a.addressee_line for a in catalogue}
     files = list(_files(made))
-    assert len(files) == 12
+    assert len(files) == 10
     for kind, code, path in files:
-        addressee = "Ban Thường vụ Tỉnh ủy" if kind is LetterKind.REPORT else to[code]
-        _check_format(open_docx(path), addressee)
+        _check_format(open_docx(path), None if kind is LetterKind.REPORT else to[code])
 
 
-def _check_format(doc: Any, addressee: str) -> None:
+def _check_format(doc: Any, addressee: str | None) -> None:
+    """The Party format of a công văn (``addressee`` is its "Kính gửi") or, when
+    ``addressee`` is None, of the báo cáo (type name and subject as title, "-BC/")."""
     s = doc.sections[0]
     sizes = (
         s.page_width,
@@ -277,16 +304,29 @@ def _check_format(doc: Any, addressee: str) -> None:
     assert party.text == "ĐẢNG CỘNG SẢN VIỆT NAM"
     assert is_bold(party) and run_sizes(party) == {15} and has_bottom_rule(party)
     number, dated = head.cell(1, 0).paragraphs[0], head.cell(1, 1).paragraphs[0]
-    assert re.fullmatch(r"Số {3,}-CV/VPTU", number.text), number.text
+    code = "CV" if addressee else "BC"
+    assert re.fullmatch(rf"Số {{3,}}-{code}/VPTU", number.text), number.text
     assert run_sizes(number) == {14} and not is_bold(number)
     assert dated.text == DATE_LINE and is_italic(dated) and run_sizes(dated) == {14}
-    subject = head.cell(2, 0).paragraphs[0]
-    assert subject.text.startswith("V/v ") and is_italic(subject) and run_sizes(subject) == {12}
 
     texts = [p.text for p in body_paragraphs(doc)]
-    to = next(p for p in body_paragraphs(doc) if p.text.startswith("Kính gửi: "))
-    assert to.text == f"Kính gửi: {addressee}"
-    assert to.alignment == WD_ALIGN_PARAGRAPH.CENTER and run_sizes(to) == {14}
+    if addressee is not None:
+        subject = head.cell(2, 0).paragraphs[0]
+        assert subject.text.startswith("V/v ") and is_italic(subject)
+        assert run_sizes(subject) == {12}
+        to = next(p for p in body_paragraphs(doc) if p.text.startswith("Kính gửi: "))
+        assert to.text == f"Kính gửi: {addressee}"
+        assert to.alignment == WD_ALIGN_PARAGRAPH.CENTER and run_sizes(to) == {14}
+    else:
+        assert len(head.rows) == 2  # no "V/v" row
+        kind, about, rule = body_paragraphs(doc)[:3]
+        assert kind.text == KINDS[LetterKind.REPORT].title == "BÁO CÁO"
+        assert is_bold(kind) and run_sizes(kind) == {16}
+        assert about.text == "tiến độ thực hiện kế hoạch tháng 11 năm 2026"
+        assert is_bold(about) and run_sizes(about) == {14}
+        assert rule.text == "" and has_bottom_rule(rule)  # the short line under the subject
+        assert all(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for p in (kind, about, rule))
+        assert not [t for t in texts if t.startswith(("Kính gửi", "V/v"))]
     body = [p for p in body_paragraphs(doc) if p.paragraph_format.first_line_indent]
     assert body and all(p.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY for p in body)
     assert all(run_sizes(p) <= {14} for p in body)
@@ -300,7 +340,11 @@ def _check_format(doc: Any, addressee: str) -> None:
     first, *listed = received.paragraphs
     assert first.text == "Nơi nhận:" and is_bold(first) and is_italic(first)
     assert run_sizes(first) == {12}
-    assert listed[0].text == "- Như trên," and all(run_sizes(p) == {11} for p in listed)
+    # "Như trên" points at the "Kính gửi" line; the report names its reader instead.
+    assert listed[0].text == (
+        "- Như trên," if addressee else "- Ban Thường vụ Tỉnh ủy (để báo cáo),"
+    )
+    assert all(run_sizes(p) == {11} for p in listed)
     lines = [p for p in signer.paragraphs if p.text.strip()]
     assert [p.text for p in lines] == ["K/T CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", SIGNER]
     assert all(is_bold(p) and run_sizes(p) == {14} for p in lines)
@@ -333,9 +377,10 @@ def test_every_name_comes_from_the_config(reported: Workspace, tmp_path: Path) -
         assert "Điện Biên" not in text and "ĐIỆN BIÊN" not in text
         assert cell_texts(doc.tables[0].cell(0, 0)) == ["THÀNH ỦY HÀ NỘI", "VĂN PHÒNG", "*"]
         assert doc.tables[0].cell(1, 1).paragraphs[0].text == "Hà Nội, ngày 05 tháng 02 năm 2026"
-        assert re.fullmatch(r"Số +-CV/VPThU", doc.tables[0].cell(1, 0).paragraphs[0].text)
+        code = "BC" if kind is LetterKind.REPORT else "CV"
+        assert re.fullmatch(rf"Số +-{code}/VPThU", doc.tables[0].cell(1, 0).paragraphs[0].text)
         signer = [p.text for p in doc.tables[-1].cell(0, 1).paragraphs if p.text.strip()]
         assert signer == ["CHÁNH VĂN PHÒNG", "Trần Thị Bình"]
         assert "Văn phòng Thành ủy" in text
         if kind is LetterKind.REPORT:
-            assert "Kính gửi: Ban Thường vụ Thành ủy" in text
+            assert "- Ban Thường vụ Thành ủy (để báo cáo)," in text

@@ -69,7 +69,8 @@ def _check(ws: Workspace, book: Any, message: str, *, pdf: bool) -> None:
         assert (folder / name).is_file()
         assert (folder / name).with_suffix(".pdf").is_file() == pdf
     report = full_text(open_docx(folder / names[0]))
-    assert "Kính gửi: Ban Thường vụ Tỉnh ủy" in report and "Nguyễn Văn An" in report
+    assert "BÁO CÁO" in report and "Kính gửi" not in report and "Nguyễn Văn An" in report
+    assert "- Ban Thường vụ Tỉnh ủy (để báo cáo)," in report
 
 
 @pytest.mark.skipif(not HAS_SOFFICE, reason="needs LibreOffice (bash .ci/run installs it)")

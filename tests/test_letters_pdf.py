@@ -46,8 +46,8 @@ def letters(tmp_path_factory: pytest.TempPathFactory, plan_docx: Path) -> list[L
     ws = workspace_with(source, tmp_path_factory.mktemp("pdf") / "ws")
     made = []
     for kind, agency in (
-        (LetterKind.REQUEST, "VPTU"),
-        (LetterKind.REMINDER, "VPTU"),
+        (LetterKind.REQUEST, "BTCTU"),  # lead and coordinated tasks: two tables
+        (LetterKind.REMINDER, "STC"),  # (Văn phòng signs the letters: it gets none)
         (LetterKind.REPORT, None),
     ):
         outcome = make_letters(kind, workbook=ws.workbook, agency=agency, pdf=True, today=TODAY)
@@ -69,8 +69,8 @@ def _pdffonts(pdf: Path) -> list[list[str]]:
 
 def test_every_letter_has_a_pdf(letters: list[LetterFile]) -> None:
     assert [f.docx.name for f in letters] == [
-        "CV_DeNghiBaoCao_VPTU_2026-11.docx",
-        "CV_DonDoc_VPTU_2026-11.docx",
+        "CV_DeNghiBaoCao_BTCTU_2026-11.docx",
+        "CV_DonDoc_STC_2026-11.docx",
         "BaoCao_TongHop_2026-11.docx",
     ]
     for f in letters:
@@ -98,11 +98,26 @@ def test_the_vietnamese_text_round_trips_exactly(letters: list[LetterFile]) -> N
         flat = " ".join(text.split())
         for line in ("ĐẢNG CỘNG SẢN VIỆT NAM", "Điện Biên, ngày 21 tháng 11 năm 2026"):
             assert line in flat, (f.pdf.name, line)
-        assert "Kính gửi:" in flat and "Nơi nhận:" in flat
+        assert "Nơi nhận:" in flat
         assert "K/T CHÁNH VĂN PHÒNG PHÓ CHÁNH VĂN PHÒNG" in flat
+    for f in letters[:2]:  # the công văn
+        flat = " ".join(_pdftotext(f.pdf).split())  # type: ignore[arg-type]
+        assert "Kính gửi:" in flat and "V/v " in flat and "-CV/VPTU" in flat
     report = " ".join(_pdftotext(letters[2].pdf).split())  # type: ignore[arg-type]
     assert PROPOSAL_JINJA in report
     assert " ".join(PROPOSAL_BREAK.split()) in report
+
+
+def test_the_report_is_a_bao_cao_on_its_first_page(letters: list[LetterFile]) -> None:
+    """What the reader of the printed report sees first: its type name and its own number,
+    no "V/v" subject and no "Kính gửi" (those belong to a công văn)."""
+    report = letters[2]
+    assert report.pdf is not None
+    first_page = " ".join(_pdftotext(report.pdf).split("\f")[0].split())
+    assert "BÁO CÁO tiến độ thực hiện kế hoạch tháng 11 năm 2026 Thực hiện" in first_page
+    assert re.search(r"Số\s+-BC/VPTU", first_page), first_page[:300]
+    assert "V/v" not in first_page and "Kính gửi" not in first_page
+    assert "-CV/" not in first_page
 
 
 def test_the_pdf_uses_only_times_new_roman_or_its_metric_twin(letters: list[LetterFile]) -> None:

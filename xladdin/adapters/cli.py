@@ -429,6 +429,8 @@ def forms_cmd(period: str | None, pdf: bool, workbook: Path | None) -> None:
     console.print(
         f"Đã tạo {len(outcome.forms)} phiếu và {len(letters)} công văn trong {outcome.folder}."
     )
+    for line in outcome.info:
+        console.print(line, markup=False, highlight=False)
     if outcome.unassigned:
         console.print(
             "[yellow]Nhiệm vụ chưa có cơ quan chủ trì trong danh mục (không vào phiếu nào): "

@@ -155,6 +155,8 @@ def _letters(ctx: JobContext, kind: str, what: str) -> str:
     outcome = make_letters(kind, workbook=ctx.workspace.workbook, today=ctx.now.date())
     for note in outcome.notes:
         log.warning("%s: %s", what, note)
+    for line in outcome.info:  # the deadline the letters print, for whoever reads the log
+        log.info("%s: %s", what, line)
     if not outcome.files:
         return "không có văn bản nào cần lập"
     folder = _relative(outcome.folder, ctx.workspace.root)

@@ -8,7 +8,7 @@ issuing again for the same period replaces that agency's file.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -16,6 +16,7 @@ from typing import NamedTuple
 from ..book.base import Book, read_data
 from ..book.file import open_tracker
 from ..core.agencies import Agency
+from ..core.deadlines import configured_deadline
 from ..core.errors import UsageError
 from ..core.forms import plan_forms
 from ..core.layout import SHEET_CONFIG
@@ -44,6 +45,9 @@ class FormsOutcome:
     forms: list[IssuedForm]
     skipped: list[Agency]  # catalogue agencies that neither lead nor coordinate a task
     unassigned: list[str]  # keys of tasks whose lead names no catalogue agency: in no form
+    # What was decided for every form, in Vietnamese: the return deadline when "Cấu hình"'s
+    # had passed on the day of issue.
+    info: list[str] = field(default_factory=list)
 
 
 def resolve_period(text: str | None, configured: str | None, now: datetime) -> Period:
@@ -76,12 +80,15 @@ def write_forms(
     chosen = resolve_period(period, config.get("period"), now)
     secret = ws.secret()
     office = " ".join(p for p in (config.get("office"), config.get("committee")) if p)
+    # The same deadline as the cover letters: the configured one while it is ahead, else the
+    # issue day plus the configured working days (a form must not be late on arrival).
+    deadline = configured_deadline(now.date(), config)
     planned = plan_forms(
         data.task_records(),
         data.catalogue(),
         plan=config.get("plan_name", ""),
         period=chosen,
-        return_deadline=config.get("return_deadline", ""),
+        return_deadline=deadline.text,
         office=office,
         issued_at=now,
         secret=secret,
@@ -98,7 +105,7 @@ def write_forms(
     if issued:
         record_issue(
             ws.folder(config, "outbox_dir"),
-            IssuedPeriod(chosen.code, now, nfc(config.get("return_deadline")), len(issued)),
+            IssuedPeriod(chosen.code, now, nfc(deadline.text), len(issued)),
         )
     return FormsOutcome(
         workspace=ws,
@@ -108,6 +115,7 @@ def write_forms(
         forms=issued,
         skipped=list(planned.skipped),
         unassigned=list(planned.unassigned),
+        info=list(deadline.lines) if issued else [],
     )
 
 
@@ -119,7 +127,10 @@ def write_forms_and_letters(
     now: datetime | None = None,
     pdf: bool = False,
 ) -> tuple[FormsOutcome, list[Path]]:
-    """Forms plus each agency's cover letter (công văn đề nghị báo cáo), same period."""
+    """Forms plus each agency's cover letter (công văn đề nghị báo cáo), same period.
+
+    The issuing office's own form (when it leads tasks) gets no cover letter: the letters
+    never address the office that signs them (:func:`xladdin.core.letters.build_letters`)."""
     from ..core.letters import LetterKind
     from ..io.letters_io import require_soffice
     from .letters import write_letters
@@ -137,6 +148,7 @@ def write_forms_and_letters(
         only=reporting,
         soffice=soffice,
         today=outcome.issued_at.date(),
+        now=outcome.issued_at,
     )
     return outcome, [f.docx for f in done.files]
 
@@ -154,6 +166,7 @@ def message(outcome: FormsOutcome, letters: Sequence[Path]) -> str:
         f"{len(letters)} công văn đề nghị báo cáo trong thư mục:",
         str(outcome.folder),
     ]
+    lines.extend(outcome.info)
     if outcome.unassigned:
         lines.append(
             f"{len(outcome.unassigned)} nhiệm vụ chưa có cơ quan chủ trì trong danh mục nên không "

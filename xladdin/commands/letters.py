@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..book.base import Book, read_data
@@ -35,7 +35,8 @@ class LettersOutcome:
     folder: Path
     period: Period
     files: list[LetterFile] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # problems: shown as warnings
+    info: list[str] = field(default_factory=list)  # decisions, such as the deadline printed
 
 
 def write_letters(
@@ -47,13 +48,17 @@ def write_letters(
     only: Collection[str] | None = None,
     soffice: str | None = None,
     today: date | None = None,
+    now: datetime | None = None,
 ) -> LettersOutcome:
     """Make the letters of ``kinds`` from the tracker's data; PDFs too when ``soffice`` is given.
 
     ``agency`` picks one agency (by code or name); ``only`` keeps the letters of these codes
     (the forms' cover letters), with one recalculation and one PDF run for all of them.
-    The core call shared by the CLI and the ribbon button (which reads ``data`` from Excel)."""
+    ``today`` is the date the letters bear; ``now`` the moment they are made (the files'
+    creation time, the clock when not given). The core call shared by the CLI and the ribbon
+    button (which reads ``data`` from Excel)."""
     today = today or date.today()
+    made_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     result = recalc(data, today)
     config = data.config
     catalogue = data.catalogue()
@@ -66,13 +71,16 @@ def write_letters(
     for plan in plans:
         for letter in plan.letters:
             template = letters_io.template_path(letter.template, workspace.root)
-            rendered.append(
-                (letter, letters_io.render_docx(template, letter.context, letter.chart))
+            data_bytes = letters_io.render_docx(
+                template, letter.context, letter.chart, created=made_at
             )
+            rendered.append((letter, data_bytes))
     folder = workspace.folder(config, "outbox_dir") / result.period.code
     outcome = LettersOutcome(workspace, folder, result.period)
     for plan in plans:
         outcome.notes.extend(plan.notes)
+        if plan.letters:
+            outcome.info.extend(plan.info)
     docx_files = []
     for letter, data_bytes in rendered:
         path = folder / letter.file_name
@@ -142,6 +150,7 @@ def summary_lines(
             lines.append(f"• {f.docx.name}" + (" (+ PDF)" if f.pdf else ""))
         if len(shown) < len(outcome.files):
             lines.append(f"… và {len(outcome.files) - len(shown)} tệp khác.")
+        lines.extend(outcome.info)
     if notes:
         lines.extend(outcome.notes)
     return lines

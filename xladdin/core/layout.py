@@ -192,7 +192,19 @@ CONFIG_ITEMS: tuple[ConfigItem, ...] = (
     ConfigItem("signer_title", "Chức vụ người ký", "PHÓ CHÁNH VĂN PHÒNG", ""),
     ConfigItem("signer_name", "Họ tên người ký", "", ""),
     ConfigItem(
-        "letter_suffix", "Hậu tố số công văn", "-CV/VPTU", "Số công văn để trống cho văn thư điền."
+        "letter_suffix",
+        "Hậu tố số công văn",
+        "-CV/VPTU",
+        "Số công văn để trống cho văn thư điền. Báo cáo tổng hợp dùng hậu tố này, thay CV "
+        "bằng BC (-BC/VPTU).",
+    ),
+    ConfigItem(
+        "reply_working_days",
+        "Số ngày làm việc để báo cáo khi được đôn đốc",
+        "5",
+        "Hạn trong công văn đôn đốc là ngày lập cộng số ngày làm việc này (không tính thứ Bảy, "
+        "Chủ nhật, ngày nghỉ lễ, Tết). Công văn đề nghị và phiếu lập khi hạn gửi phiếu đã qua "
+        "cũng tính hạn như vậy.",
     ),
     ConfigItem(
         "inbox_dir", "Thư mục nhận phiếu", "inbox", "Đường dẫn tương đối so với thư mục làm việc."

@@ -1,11 +1,13 @@
 """Official letters (công văn) as data: what each Word template is filled with. Pure.
 
-Three kinds (PRODUCT.md, "Letters"): the request for reports sent with each agency's form
-(``de-nghi``), the reminder to one agency listing its overdue, due-soon and unreported tasks
-(``don-doc``), and the consolidated progress report to the Standing Committee (``bao-cao``).
-:func:`build_letters` turns the tracker's data and a :class:`~xladdin.core.recalc.Recalc` into
-:class:`Letter` objects: a file name and a template context of plain strings, numbers,
-lists and dicts. :mod:`xladdin.io.letters_io` renders them; nothing here touches a file.
+Three kinds (PRODUCT.md, "Letters"), each described once in
+:data:`~xladdin.core.letter_kinds.KINDS`: the request for reports sent with each agency's
+form (``de-nghi``), the reminder to one agency listing its overdue, due-soon and unreported
+tasks (``don-doc``), and the consolidated progress report to the Standing Committee
+(``bao-cao``, built in :mod:`xladdin.core.letter_report`). :func:`build_letters` turns the
+tracker's data and a :class:`~xladdin.core.recalc.Recalc` into :class:`Letter` objects: a file
+name and a template context of plain strings, numbers, lists and dicts.
+:mod:`xladdin.io.letters_io` renders them; nothing here touches a file.
 
 Decisions:
 
@@ -17,18 +19,21 @@ Decisions:
   :class:`~xladdin.core.letterhead.Letterhead`.
 * A lead agency missing from the catalogue cannot be addressed; it gets a note instead of
   a letter, and so do tasks without a lead agency.
+* The issuing office (found in the catalogue from "Cấu hình") never gets a letter addressed
+  to itself; its tasks stay in the report.
+* Each kind prints its own number suffix ("-BC/VPTU" for the report) and its own deadline
+  (:mod:`xladdin.core.deadlines`); the deadline sentence goes into the plan's ``info``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from .agencies import Agency, AgencyCatalogue
-from .chart import Chart
+from .deadlines import Deadline, letter_deadline
 from .errors import UsageError
 from .forms import agency_codes
 from .layout import (
@@ -39,71 +44,21 @@ from .layout import (
     STATUS_NOT_STARTED,
     STATUS_UNSET,
 )
-from .letterhead import Letterhead, clean_text, decimal, percent, short_date
-from .model import nfc, number
-from .recalc import NO_LEAD, LeafState, Recalc
-
-
-class LetterKind(StrEnum):
-    REQUEST = "de-nghi"
-    REMINDER = "don-doc"
-    REPORT = "bao-cao"
-
-
-CHART_TITLE = "Tỷ lệ hoàn thành nhiệm vụ theo cơ quan chủ trì (%)"
-
-
-def parse_kind(value: str | LetterKind | None) -> LetterKind:
-    if isinstance(value, LetterKind):
-        return value
-    text = (value or "").strip().lower()
-    for kind in LetterKind:
-        if text == kind.value:
-            return kind
-    choices = ", ".join(k.value for k in LetterKind)
-    if not text:
-        raise UsageError(f"Chưa chọn loại công văn: thêm --kind ({choices}).")
-    raise UsageError(f"Loại công văn “{value}” không có; chọn một trong: {choices}.")
-
-
-def file_name(kind: LetterKind, period_code: str, agency_code: str = "") -> str:
-    """``CV_DonDoc_VPTU_2026-11.docx``, ``BaoCao_TongHop_2026-11.docx``."""
-    parts = [KINDS[kind].file_prefix, agency_code, period_code]
-    return "_".join(p for p in parts if p) + ".docx"
-
-
-@dataclass(frozen=True)
-class Letter:
-    kind: LetterKind
-    file_name: str
-    context: dict[str, Any]
-    agency_code: str = ""
-    chart: Chart | None = None
-
-    @property
-    def template(self) -> str:
-        return KINDS[self.kind].template
-
-
-@dataclass
-class LetterPlan:
-    """The letters of one kind, and why some agencies get none (Vietnamese notes)."""
-
-    kind: LetterKind
-    letters: list[Letter] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-# -- tasks per agency -------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Leaf:
-    index: int  # position in Recalc.tasks: plan order
-    record: Mapping[str, Any]
-    state: LeafState
-
-
-def _leaves(result: Recalc) -> list[_Leaf]:
-    return [_Leaf(i, result.tasks[i], state) for i, state in sorted(result.leaves.items())]
+from .letter_kinds import (
+    KINDS,
+    KindSpec,
+    LetterKind,
+    Recipients,
+    file_name,
+    kind_spec,
+    number_suffix,
+    parse_kind,
+)
+from .letter_model import Leaf, Letter, LetterPlan, leaves_of
+from .letter_report import CHART_TITLE, report_letter
+from .letterhead import Letterhead, clean_text, decimal, short_date
+from .model import number
+from .recalc import NO_LEAD, Recalc
 
 
 def _agency_context(agency: Agency) -> dict[str, str]:
@@ -121,7 +76,7 @@ def _progress_text(record: Mapping[str, Any]) -> str:
     return "" if value is None else decimal(value)
 
 
-def _task_row(n: int, leaf: _Leaf) -> dict[str, Any]:
+def _task_row(n: int, leaf: Leaf) -> dict[str, Any]:
     r = leaf.record
     return {
         "n": n,
@@ -135,7 +90,7 @@ def _task_row(n: int, leaf: _Leaf) -> dict[str, Any]:
     }
 
 
-def _last_report(leaf: _Leaf) -> str:
+def _last_report(leaf: Leaf) -> str:
     """What the agency last reported: status, %, and when."""
     status = leaf.state.status
     updated = leaf.record.get("updated_at")
@@ -150,7 +105,7 @@ def _last_report(leaf: _Leaf) -> str:
     return text
 
 
-def _reminder_state(leaf: _Leaf, today: date) -> str:
+def _reminder_state(leaf: Leaf, today: date) -> str:
     parts = []
     due = leaf.state.due
     if leaf.state.due_state == DUE_OVERDUE:
@@ -178,11 +133,11 @@ def _reminder_summary(counts: Mapping[str, int], period_label: str) -> str:
     return ", ".join(parts[:-1]) + " và " + parts[-1] if len(parts) > 1 else "".join(parts)
 
 
-def _needs_reminder(leaf: _Leaf) -> bool:
+def _needs_reminder(leaf: Leaf) -> bool:
     return leaf.state.due_state in (DUE_OVERDUE, DUE_SOON) or leaf.state.not_reported
 
 
-def _unknown_leads(leaves: Iterable[_Leaf]) -> dict[str, int]:
+def _unknown_leads(leaves: Iterable[Leaf]) -> dict[str, int]:
     """Lead names without a catalogue entry (and "no lead") → number of tasks."""
     out: dict[str, int] = {}
     for leaf in leaves:
@@ -218,6 +173,38 @@ def _select(catalogue: AgencyCatalogue, agency: str | None) -> list[Agency]:
     return [found]
 
 
+def issuing_agency(head: Letterhead, catalogue: AgencyCatalogue) -> Agency | None:
+    """The catalogue's entry for the office that signs the letters ("Cơ quan theo dõi" under
+    "Cơ quan cấp trên" in "Cấu hình"), found by the catalogue's own name matching; None
+    when the catalogue does not list it."""
+    names = (
+        head.office_name,  # "Văn phòng Tỉnh ủy"
+        f"{head.office_name} {head.province}",  # "Văn phòng Tỉnh ủy Điện Biên"
+        f"{head.office} {head.committee}",  # "VĂN PHÒNG TỈNH ỦY ĐIỆN BIÊN"
+    )
+    for name in names:
+        found = catalogue.resolve(name) if name.strip() else None
+        if found is not None:
+            return found
+    return None
+
+
+def _to_issuer(plan: LetterPlan, issuer: Agency, count: int, what: str, chosen: bool) -> None:
+    """Say why the issuing office gets no letter: a note when it was asked for by name, an
+    information line when it simply has tasks like any agency."""
+    if chosen:
+        plan.notes.append(
+            f"{issuer.name} là cơ quan ban hành công văn (“Cơ quan theo dõi” ở trang “Cấu "
+            "hình”): không lập công văn gửi chính mình; nhiệm vụ của cơ quan vẫn có trong báo "
+            "cáo tổng hợp."
+        )
+    elif count:
+        plan.info.append(
+            f"{issuer.name} là cơ quan ban hành nên không nhận công văn của chính mình "
+            f"({count} nhiệm vụ {what}); các nhiệm vụ này vẫn có trong báo cáo tổng hợp."
+        )
+
+
 # -- the three kinds --------------------------------------------------------------------
 def request_letters(
     result: Recalc,
@@ -225,12 +212,14 @@ def request_letters(
     head: Letterhead,
     *,
     agency: str | None = None,
+    issuer: Agency | None = None,
 ) -> LetterPlan:
-    """One request for reports per agency that leads or coordinates a task."""
+    """One request for reports per agency that leads or coordinates a task, except the
+    issuing office."""
     plan = LetterPlan(LetterKind.REQUEST)
-    leaves = _leaves(result)
-    lead_of: dict[str, list[_Leaf]] = {}
-    coord_of: dict[str, list[_Leaf]] = {}
+    leaves = leaves_of(result)
+    lead_of: dict[str, list[Leaf]] = {}
+    coord_of: dict[str, list[Leaf]] = {}
     for leaf in leaves:
         leads = [code for code, _ in leaf.state.leads if code and not code.startswith("?")]
         for code in leads:
@@ -240,6 +229,9 @@ def request_letters(
                 coord_of.setdefault(code, []).append(leaf)
     for a in _select(catalogue, agency):
         lead, coord = lead_of.get(a.code, []), coord_of.get(a.code, [])
+        if issuer is not None and a.code == issuer.code:
+            _to_issuer(plan, a, len(lead) + len(coord), "chủ trì, phối hợp", agency is not None)
+            continue
         if not lead and not coord:
             if agency is not None:
                 plan.notes.append(
@@ -274,17 +266,19 @@ def reminder_letters(
     head: Letterhead,
     *,
     agency: str | None = None,
+    issuer: Agency | None = None,
 ) -> LetterPlan:
-    """One reminder per agency with overdue, due-soon or unreported tasks."""
+    """One reminder per agency with overdue, due-soon or unreported tasks, except the
+    issuing office."""
     plan = LetterPlan(LetterKind.REMINDER)
-    pending = [leaf for leaf in _leaves(result) if _needs_reminder(leaf)]
-    by_code: dict[str, list[_Leaf]] = {}
+    pending = [leaf for leaf in leaves_of(result) if _needs_reminder(leaf)]
+    by_code: dict[str, list[Leaf]] = {}
     for leaf in pending:
         for code, _ in leaf.state.leads:
             if code and not code.startswith("?"):
                 by_code.setdefault(code, []).append(leaf)
 
-    def order(leaf: _Leaf) -> tuple[int, int, int]:
+    def order(leaf: Leaf) -> tuple[int, int, int]:
         due = leaf.state.due
         if leaf.state.due_state == DUE_OVERDUE and due is not None:
             return (0, -(result.today - due).days, leaf.index)
@@ -294,6 +288,9 @@ def reminder_letters(
 
     for a in _select(catalogue, agency):
         tasks = sorted(by_code.get(a.code, []), key=order)
+        if issuer is not None and a.code == issuer.code:
+            _to_issuer(plan, a, len(tasks), "cần đôn đốc", agency is not None)
+            continue
         if not tasks:
             if agency is not None:
                 plan.notes.append(
@@ -336,92 +333,15 @@ def reminder_letters(
     return plan
 
 
-def _figures(f: Any) -> dict[str, Any]:
-    return {
-        "tasks": f.tasks,
-        "completed": f.completed,
-        "completed_on_time": f.completed_on_time,
-        "completed_late": f.completed_late,
-        "overdue": f.overdue,
-        "due_soon": f.due_soon,
-        "no_fixed_deadline": f.no_fixed_deadline,
-        "not_reported": f.not_reported,
-        "completion_rate": percent(f.completion_rate),
-        "mean_progress": decimal(f.mean_progress),
-    }
-
-
-def _remarks(leaves: Sequence[_Leaf], column: str) -> list[dict[str, Any]]:
-    """Non-empty difficulties / proposals of leaf tasks, by lead agency then plan order."""
-    found = []
-    for leaf in leaves:
-        text = clean_text(leaf.record.get(column))
-        if not text.strip():
-            continue
-        lead = "; ".join(clean_text(name) for _, name in leaf.state.leads)
-        found.append((lead, leaf.index, clean_text(leaf.record.get("key")), text))
-    found.sort(key=lambda x: (x[0] == NO_LEAD, x[0], x[1]))
-    return [
-        {"n": n, "lead": lead, "key": key, "text": text}
-        for n, (lead, _, key, text) in enumerate(found, 1)
-    ]
-
-
-def report_letter(result: Recalc, head: Letterhead) -> Letter:
-    """The consolidated progress report: figures, overdue list, remarks and a chart."""
-    leaves = _leaves(result)
-    content_by_key: dict[str, Any] = {}
-    for leaf in leaves:
-        content_by_key.setdefault(nfc(leaf.record.get("key")), leaf.record.get("content"))
-    agencies = [
-        {"n": n, "code": a.code, "name": clean_text(a.name), **_figures(a)}
-        for n, a in enumerate(result.agencies, 1)
-    ]
-    sections = [
-        {
-            "key": clean_text(s.key),
-            "title": clean_text(s.title),
-            **_figures(s),
-            "progress": "" if s.progress is None else decimal(s.progress),
-        }
-        for s in result.sections
-    ]
-    overdue = [
-        {
-            "n": n,
-            "key": clean_text(o.key),
-            "content": clean_text(content_by_key.get(o.key, o.content)),
-            "lead": clean_text(o.lead),
-            "due_date": short_date(o.due_date),
-            "days_late": o.days_late,
-            "status": o.status or STATUS_UNSET,
-            "progress": "" if o.progress is None else decimal(o.progress),
-        }
-        for n, o in enumerate(result.overdue, 1)
-    ]
-    chart = None
-    if result.agencies:
-        chart = Chart(
-            CHART_TITLE,
-            tuple(clean_text(a.name) for a in result.agencies),
-            tuple(a.completion_rate * 100 for a in result.agencies),
-        )
-    context = {
-        **head.context(),
-        "plan": _figures(result.plan),
-        "sections": sections,
-        "agencies": agencies,
-        "overdue": overdue,
-        "difficulties": _remarks(leaves, "difficulties"),
-        "proposals": _remarks(leaves, "proposals"),
-    }
-    return Letter(
-        LetterKind.REPORT, file_name(LetterKind.REPORT, head.period_code), context, chart=chart
-    )
+Builder = Callable[[Recalc, AgencyCatalogue, Letterhead, str | None, Agency | None], LetterPlan]
 
 
 def _report(
-    result: Recalc, catalogue: AgencyCatalogue, head: Letterhead, agency: str | None
+    result: Recalc,
+    catalogue: AgencyCatalogue,
+    head: Letterhead,
+    agency: str | None,
+    issuer: Agency | None,
 ) -> LetterPlan:
     if agency is not None:
         raise UsageError("Báo cáo tổng hợp gồm mọi cơ quan: bỏ --agency.")
@@ -429,36 +349,39 @@ def _report(
 
 
 def _requests(
-    result: Recalc, catalogue: AgencyCatalogue, head: Letterhead, agency: str | None
+    result: Recalc,
+    catalogue: AgencyCatalogue,
+    head: Letterhead,
+    agency: str | None,
+    issuer: Agency | None,
 ) -> LetterPlan:
-    return request_letters(result, catalogue, head, agency=agency)
+    return request_letters(result, catalogue, head, agency=agency, issuer=issuer)
 
 
 def _reminders(
-    result: Recalc, catalogue: AgencyCatalogue, head: Letterhead, agency: str | None
+    result: Recalc,
+    catalogue: AgencyCatalogue,
+    head: Letterhead,
+    agency: str | None,
+    issuer: Agency | None,
 ) -> LetterPlan:
-    return reminder_letters(result, catalogue, head, agency=agency)
+    return reminder_letters(result, catalogue, head, agency=agency, issuer=issuer)
 
 
-@dataclass(frozen=True)
-class KindSpec:
-    """Everything that differs between letter kinds, in one row."""
-
-    template: str  # templates/<template>.docx
-    file_prefix: str  # CV_DonDoc_<agency>_<period>.docx
-    label: str  # how messages name the kind
-    build: Callable[[Recalc, AgencyCatalogue, Letterhead, str | None], LetterPlan]
-
-
-# The one description of each letter kind; adding a kind means a row here, a template and a
-# LetterKind value (docs/how-to.md).
-KINDS: dict[LetterKind, KindSpec] = {
-    LetterKind.REQUEST: KindSpec(
-        "de_nghi_bao_cao", "CV_DeNghiBaoCao", "công văn đề nghị báo cáo", _requests
-    ),
-    LetterKind.REMINDER: KindSpec("don_doc", "CV_DonDoc", "công văn đôn đốc", _reminders),
-    LetterKind.REPORT: KindSpec("bao_cao_tong_hop", "BaoCao_TongHop", "báo cáo tổng hợp", _report),
+# Who receives a kind (its row in KINDS) decides how its letters are built.
+BUILDERS: dict[Recipients, Builder] = {
+    Recipients.REPORTING_AGENCIES: _requests,
+    Recipients.AGENCIES_TO_REMIND: _reminders,
+    Recipients.STANDING_COMMITTEE: _report,
 }
+
+
+def kind_letterhead(spec: KindSpec, head: Letterhead, deadline: Deadline | None) -> Letterhead:
+    """The letterhead as a kind prints it: its own number suffix and its own deadline."""
+    head = replace(head, letter_suffix=number_suffix(head.letter_suffix, spec.number_code))
+    if deadline is not None and deadline.text:
+        head = replace(head, return_deadline=deadline.text)
+    return head
 
 
 def build_letters(
@@ -471,6 +394,31 @@ def build_letters(
 ) -> LetterPlan:
     """The letters of ``kind`` for every relevant agency, or for the one ``agency`` (code or
     name); the letter date is the recalculation's ``today``."""
-    spec = KINDS[parse_kind(kind)]  # an unknown kind is a usage error, never a fallback
-    head = Letterhead.from_config(config, result.today, result.period)
-    return spec.build(result, catalogue, head, agency)
+    spec = kind_spec(kind)  # an unknown kind is a usage error, never a fallback
+    base = Letterhead.from_config(config, result.today, result.period)
+    deadline = letter_deadline(spec.deadline, config, result.today)
+    head = kind_letterhead(spec, base, deadline)
+    issuer = issuing_agency(base, catalogue) if spec.addressed else None
+    plan = BUILDERS[spec.recipients](result, catalogue, head, agency, issuer)
+    if plan.letters and deadline is not None:
+        plan.info[:0] = deadline.lines  # the deadline first: it is what the clerk checks
+    return plan
+
+
+__all__ = [
+    "BUILDERS",
+    "CHART_TITLE",
+    "KINDS",
+    "Letter",
+    "LetterKind",
+    "LetterPlan",
+    "build_letters",
+    "file_name",
+    "issuing_agency",
+    "kind_letterhead",
+    "kind_spec",
+    "parse_kind",
+    "reminder_letters",
+    "report_letter",
+    "request_letters",
+]

@@ -1,7 +1,8 @@
 """The record of issued forms: ``SoPhatHanhPhieu.csv`` in the outbox folder.
 
 One row per ``theodoi forms`` run (or click of "Tạo phiếu báo cáo"): the period, when, the
-return deadline as configured at that moment, and how many forms. Merging reads it to know
+return deadline the forms carry (the one in "Cấu hình", or the working-day rule's when that
+one had already passed, :mod:`xladdin.core.deadlines`), and how many forms. Merging reads it to know
 each period's own deadline: "Cấu hình" only holds the current one, and a return for an
 earlier period is judged against the deadline its forms were issued with.
 
@@ -27,7 +28,7 @@ HEADER = ("Kỳ báo cáo", "Phát hành lúc", "Hạn gửi phiếu", "Số phi
 class IssuedPeriod:
     period: str
     issued_at: datetime
-    deadline: str  # as typed in "Cấu hình" when the forms were issued; may be empty
+    deadline: str  # as printed on the forms when they were issued; may be empty
     forms: int
 
 

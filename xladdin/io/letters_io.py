@@ -8,6 +8,10 @@ change a value containing them. Line breaks and tabs in values become Word break
 (docxtpl resolves ``\\n`` and ``\\t`` in every rendered text). Undefined variables raise, so a
 typo in an edited template is reported instead of leaving a silent gap.
 
+Every letter is stamped as a Word 2013+ document (``compatibilityMode`` 15, so Word does not
+open it in "Compatibility Mode", whatever the template was saved as) and with the moment it
+was made as its creation and modification time (not the template's).
+
 PDF comes from LibreOffice headless, with a throw-away profile so a LibreOffice the user has
 open is not disturbed.
 """
@@ -24,6 +28,7 @@ import textwrap
 import warnings
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -107,8 +112,51 @@ def _syntax_error(path: Path, exc: Any) -> TemplateError:
     )
 
 
-def render_docx(template: Path, context: Mapping[str, Any], chart: Chart | None = None) -> bytes:
-    """The filled-in letter as .docx bytes."""
+# Word 2013 and later; a lower value (python-docx's own default template says 14) makes Word
+# open the file in "Compatibility Mode" and lay it out with older rules.
+WORD_COMPAT_MODE = 15
+_WORD_URI = "http://schemas.microsoft.com/office/word"
+
+
+def stamp_docx(document: Any, created: datetime) -> None:
+    """Mark a python-docx document as current Word's and made at ``created`` (UTC)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    settings = document.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        settings.append(compat)  # schema position: python-docx templates always have one
+    mode = next(
+        (
+            el
+            for el in compat.findall(qn("w:compatSetting"))
+            if el.get(qn("w:name")) == "compatibilityMode"
+        ),
+        None,
+    )
+    if mode is None:
+        mode = OxmlElement("w:compatSetting")
+        mode.set(qn("w:name"), "compatibilityMode")
+        mode.set(qn("w:uri"), _WORD_URI)
+        compat.append(mode)
+    mode.set(qn("w:val"), str(WORD_COMPAT_MODE))
+    props = document.core_properties
+    # python-docx writes the value as UTC ("…Z") without converting it, so hand it UTC.
+    moment = created.astimezone(UTC).replace(microsecond=0, tzinfo=None)
+    props.created = props.modified = moment
+    props.revision = 1
+
+
+def render_docx(
+    template: Path,
+    context: Mapping[str, Any],
+    chart: Chart | None = None,
+    *,
+    created: datetime | None = None,
+) -> bytes:
+    """The filled-in letter as .docx bytes, made at ``created`` (default: now)."""
     import jinja2
     from docx.shared import Mm
     from docxtpl import InlineImage
@@ -131,6 +179,7 @@ def render_docx(template: Path, context: Mapping[str, Any], chart: Chart | None 
         raise _syntax_error(template, exc) from exc
     except jinja2.TemplateError as exc:
         raise TemplateError(f"Không điền được mẫu công văn {template.name}: {exc}") from exc
+    stamp_docx(tpl.docx, created or datetime.now(UTC))
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
