@@ -271,12 +271,20 @@ def test_agency_fields_are_normalised() -> None:
     agency = Agency(
         " vptu ",
         nfd("Văn phòng  Tỉnh ủy"),
-        aliases=("VPTU", "Văn phòng Tỉnh uỷ", "", "VP Tỉnh ủy Điện Biên", "VP TU Điện Biên"),
+        aliases=(
+            "VPTU",
+            "Văn phòng Tỉnh uỷ",
+            "",
+            " Văn phòng Tỉnh ủy",
+            "VP Tỉnh ủy Điện Biên",
+            "VP  Tỉnh ủy Điện Biên",
+        ),
     )
     assert agency.code == "VPTU"
     assert agency.name == "Văn phòng Tỉnh ủy"
-    # spellings that already share the name's key are redundant and dropped
-    assert agency.aliases == ("VP Tỉnh ủy Điện Biên",)
+    # Blanks and repeats of the name or of an alias (as shown) are dropped; other spellings
+    # are kept even when they share the name's key: they record how a plan wrote the name.
+    assert agency.aliases == ("VPTU", "Văn phòng Tỉnh uỷ", "VP Tỉnh ủy Điện Biên")
     assert agency.addressee_line == "Văn phòng Tỉnh ủy"
     assert Agency("X", "Sở Tài chính", addressee="Giám đốc Sở Tài chính").addressee_line == (
         "Giám đốc Sở Tài chính"

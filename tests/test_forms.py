@@ -458,7 +458,7 @@ def test_coordination_sheet_of_the_office(issued: tuple[Workspace, FormsOutcome]
     assert [r[0] for r in body] == ["II.2.5", "II.2.6", "II.2.7", "II.2.8"]
     assert [r[COORD_COL["lead"] - 1] for r in body] == [
         "Ban Tổ chức Tỉnh ủy",
-        "UBKT Tỉnh ủy",
+        "Ủy ban Kiểm tra Tỉnh ủy",  # the plan's "UBKT Tỉnh ủy", written out on import
         "Ban Tuyên giáo và Dân vận Tỉnh ủy",
         "Ban Nội chính Tỉnh ủy",
     ]
@@ -522,3 +522,52 @@ def test_libreoffice_opens_a_form(issued: tuple[Workspace, FormsOutcome], tmp_pa
     pdf = out / (form.stem + ".pdf")
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
     assert pdf.stat().st_size > 5000
+
+
+# -- printed timeframes ------------------------------------------------------------------
+def test_form_prints_quy_the_standard_way(issued: tuple[Workspace, FormsOutcome]) -> None:
+    ws, outcome = issued
+    vptu = next(f for f in outcome.forms if f.code == "VPTU")
+    book = _calamine(vptu.path.read_bytes())
+    body = book.get_sheet_by_name(FORM_SHEET).to_python()[FORM_FIRST_ROW - 1 :]
+    printed = {r[COL["key"] - 1]: r[COL["timeframe"] - 1] for r in body}
+    assert printed["I.5"] == "Hoàn thành Quý I/2026"
+    assert printed["I.6"] == "Hoàn thành Quý II/2026"
+    assert not any("Qúy" in str(v) for v in printed.values())
+    coord = book.get_sheet_by_name(FORM_COORD_SHEET).to_python()[FORM_FIRST_ROW - 1 :]
+    assert not any("Qúy" in str(c) for r in coord for c in r)
+    # The tracker keeps the plan's text.
+    tasks = {t["key"]: t for t in read_data(open_tracker(ws.workbook)).task_records()}
+    assert tasks["I.5"]["timeframe"] == "Hoàn thành Qúy I/2026"
+
+
+@pytest.mark.parametrize("snapshot", [True, False])
+@pytest.mark.parametrize("printed", ["Hoàn thành Qúy I/2026", "Hoàn thành Quý I/2026"])
+def test_locked_timeframe_as_printed_before_or_after_is_untouched(
+    printed: str, snapshot: bool
+) -> None:
+    """A form issued before timeframes were printed the standard way shows the plan's "Qúy";
+    one issued after shows "Quý". Neither is an edit of a locked cell."""
+    from xladdin.core.return_checks import task_problems
+    from xladdin.core.returns import FormFile, ReturnSource
+    from xladdin.core.snapshot import locked_entries
+
+    due = date(2026, 3, 31)
+    task = _task("I.5", "Văn phòng Tỉnh ủy", content="Nội dung", due_date=due)
+    task["timeframe"] = "Hoàn thành Qúy I/2026"
+
+    def form(cell: str) -> FormFile:
+        row: list[Any] = [None] * len(FORM_COLUMNS)
+        row[COL["key"] - 1], row[COL["content"] - 1] = "I.5", "Nội dung"
+        row[COL["timeframe"] - 1], row[COL["due_date"] - 1] = cell, due
+        meta = locked_entries([("I.5", ["Nội dung", printed, due])]) if snapshot else {}
+        source = ReturnSource.of("phieu.xlsx", b"", Path("phieu.xlsx"))
+        return FormFile(source, [], meta, None, None, [], [row])
+
+    def check(cell: str) -> tuple[list[Any], list[str]]:
+        return task_problems(form(cell), ["I.5"], {"I.5": 0}, {"I.5": task}, "VPTU", _catalogue())
+
+    assert check(printed) == ([], [])
+    problems, _ = check("Hoàn thành Quý II/2026")  # really edited: still refused
+    assert [(p.row, p.col) for p in problems] == [(FORM_FIRST_ROW, COL["timeframe"])]
+    assert "bị khóa" in problems[0].text

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from xladdin.commands.export import export_tasks
 from xladdin.commands.plan import import_plan
-from xladdin.core.agencies import AgencyCatalogue
+from xladdin.core.agencies import AgencyCatalogue, normalize_key
 from xladdin.core.appendix import Appendix, parse_appendix
 from xladdin.core.importer import merge_appendix
 from xladdin.core.layout import TASK_COLUMNS
@@ -25,8 +25,16 @@ def test_first_import_fills_catalogue_and_defaults(plan_docx: Path) -> None:
     report = merge_appendix(_appendix(plan_docx), [], AgencyCatalogue(), source="kh.docx", now=NOW)
     assert report.counts() == {"rows": 35, "sections": 5, "groups": 2, "tasks": 28}
     assert len(report.added) == 35 and not report.removed and not report.changed
-    names = {a.name for a in report.catalogue}
-    assert "Văn Phòng Tỉnh ủy" in names and len(report.catalogue) == 6
+    # Standard names (Nghị định 30/2020/NĐ-CP); the plan's other spellings stay as aliases.
+    assert {a.code: (a.name, a.aliases) for a in report.catalogue} == {
+        "VPTU": ("Văn phòng Tỉnh ủy", ("Văn Phòng Tỉnh ủy",)),
+        "STC": ("Sở Tài chính", ("Sở Tài Chính",)),
+        "BTCTU": ("Ban Tổ chức Tỉnh ủy", ()),
+        "UBKTTU": ("Ủy ban Kiểm tra Tỉnh ủy", ("UBKT Tỉnh ủy",)),
+        "BTGVDVTU": ("Ban Tuyên giáo và Dân vận Tỉnh ủy", ()),
+        "BNCTU": ("Ban Nội chính Tỉnh ủy", ()),
+    }
+    assert {t["lead"] for t in report.tasks if t["lead"]} == {a.name for a in report.catalogue}
     task = next(t for t in report.tasks if t["key"] == "I.4")
     assert task["status"] == "Chưa triển khai" and task["due_date"] == date(2026, 1, 30)
     section = report.tasks[0]
@@ -112,13 +120,13 @@ def test_other_layout_import_flags_unparsed_timeframe(workspace: Workspace) -> N
     tasks = {t["key"]: t for t in export_tasks(workbook=workspace.workbook)}
     unparsed = next(t for t in tasks.values() if t["timeframe"] == "Khi có yêu cầu")
     assert (unparsed["deadline_kind"], unparsed["due_date"]) == ("unparsed", None)
-    # "Văn Phòng UBND tỉnh" and "Văn phòng UBND tỉnh" are one agency
-    codes = {
-        t["lead_code"]
+    # "Văn Phòng UBND tỉnh" and "Văn phòng UBND tỉnh" are one agency, under its standard name
+    leads = {
+        (t["lead_code"], t["lead"])
         for t in tasks.values()
-        if (t["lead"] or "").casefold() == "văn phòng ubnd tỉnh"
+        if normalize_key(t["lead"] or "") == normalize_key("Văn phòng UBND tỉnh")
     }
-    assert len(codes) == 1
+    assert leads == {("VPUBNDT", "Văn phòng Ủy ban nhân dân tỉnh")}
 
 
 def test_user_aliases_in_catalogue_sheet_are_used(workspace: Workspace, plan_docx: Path) -> None:
@@ -135,3 +143,44 @@ def test_user_aliases_in_catalogue_sheet_are_used(workspace: Workspace, plan_doc
     tasks = export_tasks(workbook=workspace.workbook)
     assert {t["lead_code"] for t in tasks if t["key"] in ("I.1", "II.2.x1")} == {"VP"}
     assert next(t for t in tasks if t["key"] == "I.1")["lead"] == "Văn phòng Tỉnh ủy"
+
+
+def test_import_writes_standard_names_and_keeps_the_plan_spelling(imported: Workspace) -> None:
+    sheet = TrackerWorkbook.open(imported.workbook).read_agencies()
+    rows = {r["code"]: (r["name"], r["aliases"]) for r in sheet.to_dict("records")}
+    assert rows["VPTU"] == ("Văn phòng Tỉnh ủy", "Văn Phòng Tỉnh ủy")
+    assert rows["STC"] == ("Sở Tài chính", "Sở Tài Chính")
+    assert rows["UBKTTU"] == ("Ủy ban Kiểm tra Tỉnh ủy", "UBKT Tỉnh ủy")
+    assert rows["BTCTU"][0] == "Ban Tổ chức Tỉnh ủy" and not rows["BTCTU"][1]
+    tasks = {t["key"]: t for t in export_tasks(workbook=imported.workbook)}
+    assert (tasks["I.7"]["lead"], tasks["I.7"]["lead_code"]) == ("Sở Tài chính", "STC")
+    # The tracker keeps the plan's text; only what is printed is written the standard way.
+    assert tasks["I.5"]["timeframe"] == "Hoàn thành Qúy I/2026"
+
+
+def test_reimport_keeps_names_the_office_edited(imported: Workspace, plan_docx: Path) -> None:
+    from xladdin.core.layout import AGENCY_COLUMNS, SHEET_AGENCIES
+
+    with TrackerWorkbook.edit(imported.workbook, None) as book:
+        agencies = book.read_agencies().to_dict("records")
+        for a in agencies:
+            a.pop("_row")
+            if a["code"] == "VPTU":  # renamed: the plan's spelling stays in the aliases
+                a["name"] = "Văn phòng Tỉnh ủy Điện Biên"
+            if a["code"] == "STC":  # the office prefers capitals: its choice
+                a["name"] = "SỞ TÀI CHÍNH"
+        book.write_table(SHEET_AGENCIES, AGENCY_COLUMNS, agencies, key_field="code")
+    outcome = import_plan(plan_docx, workbook=imported.workbook, now=NOW)
+    report = outcome.report
+    assert not report.new_agencies and len(report.catalogue) == 6
+    # Lead cells now show the catalogue's names; that is no revision of the plan.
+    assert report.changed == [] and report.unchanged == 35
+    assert not any(e["action"].startswith("Sửa") for e in report.log)
+    names = {a.code: a.name for a in report.catalogue}
+    assert names["VPTU"] == "Văn phòng Tỉnh ủy Điện Biên" and names["STC"] == "SỞ TÀI CHÍNH"
+    tasks = {t["key"]: t for t in export_tasks(workbook=imported.workbook)}
+    assert (tasks["I.1"]["lead"], tasks["I.1"]["lead_code"]) == (
+        "Văn phòng Tỉnh ủy Điện Biên",
+        "VPTU",
+    )
+    assert (tasks["I.7"]["lead"], tasks["I.7"]["lead_code"]) == ("SỞ TÀI CHÍNH", "STC")

@@ -93,6 +93,7 @@ FORM_CASES = [
     ("Hằng tháng", K.RECURRING, None, None),
     ("Hằng năm", K.RECURRING, None, None),
     ("Hàng quý", K.RECURRING, None, None),
+    ("Hằng quí", K.RECURRING, None, None),  # "quí" is "quý" wherever the parser meets it
     ("Định kỳ 6 tháng", K.RECURRING, None, None),
     ("Thường xuyên, hằng năm", K.RECURRING, None, None),
     # the qualifier refines the cycle; there is still no single due date

@@ -252,6 +252,17 @@ AGENCY_FAULTS: tuple[Fault, ...] = (
         "Email “vanphong@dienbien” không đúng dạng (ví dụ: vanphong@dienbien.dcs.vn; "
         "nhiều địa chỉ thì cách nhau bởi dấu ;).",
     ),
+    # Typed in capitals (an older tracker, or an edit by hand): proposed, never rewritten.
+    Fault(
+        "BNCTU",
+        {"name": "BAN NỘI CHÍNH TỈNH UỶ"},
+        "name_not_standard",
+        "Tên cơ quan",
+        "BAN NỘI CHÍNH TỈNH UỶ",
+        "Tên cơ quan “BAN NỘI CHÍNH TỈNH UỶ” chưa viết hoa theo quy định (Nghị định "
+        "30/2020/NĐ-CP, Phụ lục II); tên chuẩn là “Ban Nội chính Tỉnh ủy”. Nếu đồng ý, hãy sửa "
+        "ô này; phần mềm không tự đổi tên, tên cũ vẫn được nhận ra khi đối chiếu.",
+    ),
     # BTCTU (the row above) gets the aliases "Ban Tổ chức; BTC" first: see _break_agencies.
     Fault(
         "UBKTTU",
@@ -517,6 +528,43 @@ def test_clean_tracker_clears_the_previous_findings(faulty: FaultyTracker, runne
 def test_clean_sample_cli_exit_code_zero(imported: Workspace) -> None:
     assert main(["validate", "-w", str(imported.workbook), "--today", "2026-11-21"]) == 0
     assert _check_sheet(imported.workbook) == []
+
+
+def test_names_not_written_the_standard_way_are_listed_not_rewritten(
+    imported: Workspace,
+) -> None:
+    """A tracker imported before standard names: the plan's spellings are proposals only."""
+    old_names = {"VPTU": "Văn Phòng Tỉnh ủy", "STC": "Sở Tài Chính", "UBKTTU": "UBKT Tỉnh ủy"}
+    with TrackerWorkbook.edit(imported.workbook, None) as book:
+        agencies = _records(book.read_agencies())
+        for a in agencies:
+            if a["code"] in old_names:
+                a.update(name=old_names[a["code"]], aliases=None)
+        book.write_table(SHEET_AGENCIES, AGENCY_COLUMNS, _strip_rows(agencies), key_field="code")
+    rows = {a["code"]: a["_row"] for a in agencies}
+
+    findings = validate_workbook(workbook=imported.workbook, today=TODAY).findings
+    assert [(f.sheet, f.row, f.column, f.code) for f in findings] == [
+        (SHEET_AGENCIES, rows[code], "Tên cơ quan", "name_not_standard")
+        for code in sorted(old_names, key=rows.__getitem__)
+    ]
+    by_row = {f.row: f for f in findings}
+    for code, proposed in (
+        ("VPTU", "Văn phòng Tỉnh ủy"),
+        ("STC", "Sở Tài chính"),
+        ("UBKTTU", "Ủy ban Kiểm tra Tỉnh ủy"),
+    ):
+        f = by_row[rows[code]]
+        assert f.value == old_names[code]
+        assert f"“{old_names[code]}”" in f.message and f"tên chuẩn là “{proposed}”" in f.message
+    # Standard names (Ban Tổ chức Tỉnh ủy, ...) are not listed, and nothing was renamed.
+    after = {
+        a["code"]: a["name"]
+        for a in _records(TrackerWorkbook.open(imported.workbook).read_agencies())
+    }
+    assert {code: after[code] for code in old_names} == old_names
+    assert after["BTCTU"] == "Ban Tổ chức Tỉnh ủy"
+    assert main(["validate", "-w", str(imported.workbook), "--today", "2026-11-21"]) == 1
 
 
 # -- returned forms ----------------------------------------------------------------------

@@ -10,7 +10,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from ..core.agencies import normalize_key
+from ..core.agencies import display_name, normalize_key
+from ..core.agency_names import standard_name
 from ..core.errors import UsageError
 from ..core.model import fold, nfc, yes_no
 from ..core.period import parse_period
@@ -47,6 +48,7 @@ class AgencySchema(pa.DataFrameModel):
     ctx_alias_taken: Series[object] = pa.Field(nullable=True)
     ctx_code_first: Series[object] = pa.Field(nullable=True)
     ctx_name_first: Series[object] = pa.Field(nullable=True)
+    ctx_standard_name: Series[object] = pa.Field(nullable=True)
 
     class Config:
         strict = False
@@ -68,6 +70,10 @@ class AgencySchema(pa.DataFrameModel):
     def name_duplicate(cls, df: pd.DataFrame) -> pd.Series:
         return _duplicates(df["name"], lambda v: normalize_key(nfc(v)))
 
+    @pa.dataframe_check(name="name_not_standard")
+    def name_not_standard(cls, df: pd.DataFrame) -> pd.Series:
+        return df["ctx_standard_name"].map(_blank)
+
     @pa.dataframe_check(name="alias_taken")
     def alias_taken(cls, df: pd.DataFrame) -> pd.Series:
         return df["ctx_alias_taken"].map(_blank)
@@ -78,7 +84,8 @@ class AgencySchema(pa.DataFrameModel):
 
 
 def prepare_agencies(frame: pd.DataFrame) -> pd.DataFrame:
-    """Adds, per row, the aliases already used (as name, code or alias) by an earlier row."""
+    """Adds, per row, the aliases already used (as name, code or alias) by an earlier row and
+    the standard spelling of a name written otherwise."""
     out = frame.copy()
     owner: dict[str, str] = {}
     taken: list[str | None] = []
@@ -99,7 +106,22 @@ def prepare_agencies(frame: pd.DataFrame) -> pd.DataFrame:
     out["ctx_alias_taken"] = pd.Series(taken, index=out.index, dtype=object)
     out["ctx_code_first"] = _first_rows(out, out["code"].map(fold))
     out["ctx_name_first"] = _first_rows(out, out["name"].map(lambda v: normalize_key(nfc(v))))
+    out["ctx_standard_name"] = pd.Series(
+        [_proposed_name(v) for v in out["name"]], index=out.index, dtype=object
+    )
     return out
+
+
+def _proposed_name(value: Any) -> str | None:
+    """The standard spelling of a name the catalogue shows otherwise; None when it is standard
+    (or blank: "name_missing" reports that)."""
+    if not isinstance(value, str):
+        return None
+    shown = display_name(nfc(value))
+    if not normalize_key(shown):
+        return None
+    proposed = standard_name(shown)
+    return proposed if proposed != shown else None
 
 
 def _first_rows(frame: pd.DataFrame, keys: pd.Series) -> pd.Series:
@@ -120,6 +142,14 @@ AGENCY_RULES: dict[str, Rule] = {
     "name_duplicate": Rule(
         "name",
         lambda r: f"Tên cơ quan {show_value(r['name'])} bị trùng với dòng {r['ctx_name_first']}.",
+    ),
+    "name_not_standard": Rule(
+        "name",
+        lambda r: (
+            f"Tên cơ quan {show_value(r['name'])} chưa viết hoa theo quy định (Nghị định "
+            f"30/2020/NĐ-CP, Phụ lục II); tên chuẩn là “{r['ctx_standard_name']}”. Nếu đồng ý, "
+            "hãy sửa ô này; phần mềm không tự đổi tên, tên cũ vẫn được nhận ra khi đối chiếu."
+        ),
     ),
     "alias_taken": Rule(
         "aliases",

@@ -228,12 +228,14 @@ class Agency:
     def __post_init__(self) -> None:
         object.__setattr__(self, "code", re.sub(r"[^A-Z0-9]", "", self.code.upper()))
         object.__setattr__(self, "name", display_name(self.name))
-        seen: set[str] = {normalize_key(self.name)}
+        # A spelling that shares the name's key is kept: it records how a plan wrote the
+        # name, so a re-import still finds the agency after the office renames it.
+        seen: set[str] = {self.name}
         aliases: list[str] = []
         for alias in self.aliases:
-            shown, key = display_name(alias), normalize_key(alias)
-            if key and key not in seen:
-                seen.add(key)
+            shown = display_name(alias)
+            if normalize_key(shown) and shown not in seen:
+                seen.add(shown)
                 aliases.append(shown)
         object.__setattr__(self, "aliases", tuple(aliases))
         object.__setattr__(self, "email", self.email.strip())

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from .agencies import Agency
+from .agency_names import timeframe_text
 from .layout import (
     FORM_COORD_COLUMNS,
     FORM_COORD_SHEET,
@@ -57,6 +58,15 @@ def _raw(value: Any) -> Any:
     return value
 
 
+def printed_value(field: str, value: Any) -> Any:
+    """A tracker value as a form prints it (:func:`_raw`); a timeframe is printed the standard
+    way ("Qúy I/2026" → "Quý I/2026", :func:`timeframe_text`), the tracker keeps the plan's."""
+    raw = _raw(value)
+    if field == "timeframe" and isinstance(raw, str):
+        return timeframe_text(raw)
+    return raw
+
+
 @dataclass(frozen=True)
 class FormTask:
     """One task row of a form, with the tracker's current values."""
@@ -74,7 +84,7 @@ class FormTask:
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> FormTask:
-        values = {f: _raw(record.get(f)) for f in _TASK_FIELDS}
+        values = {f: printed_value(f, record.get(f)) for f in _TASK_FIELDS}
         return cls(key=nfc(record.get("key")), **values)
 
     def value(self, field: str) -> Any:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .agencies import Agency, AgencyCatalogue
+from .agencies import Agency, AgencyCatalogue, normalize_key
+from .agency_names import add_or_get_standard
 from .appendix import Appendix, AppendixRow
 from .layout import (
     PLAN_FIELDS,
@@ -64,7 +65,7 @@ def task_from_row(row: AppendixRow, catalogue: AgencyCatalogue, new: list[Agency
     if row.level is not Level.TASK:
         return task
     if row.lead:
-        agency, created = catalogue.add_or_get(nfc(row.lead))
+        agency, created = add_or_get_standard(catalogue, nfc(row.lead))
         if created:
             new.append(agency)
         task.lead = agency.name
@@ -173,7 +174,16 @@ def merge_appendix(
                 report.renumbered.append((o["key"], rec["key"]))
                 entry("Đổi mã nhiệm vụ", rec["key"], HEADERS["key"], o["key"], rec["key"])
             before, after = _plan_values(o), _plan_values(rec)
-            diff = [f for f in PLAN_FIELDS if f != "tt" and _differs(before[f], after[f])]
+            diff = [
+                f
+                for f in PLAN_FIELDS
+                if f != "tt"
+                and (
+                    not _same_agencies(before[f], after[f], catalogue)
+                    if f == "lead"
+                    else _differs(before[f], after[f])
+                )
+            ]
             if diff:
                 report.changed.append((rec["key"], [HEADERS[f] for f in diff]))
                 for f in diff:
@@ -214,3 +224,16 @@ def _differs(a: Any, b: Any) -> bool:
     if isinstance(a, str) or isinstance(b, str):
         return nfc(a) != nfc(b)
     return a != b
+
+
+def _same_agencies(a: Any, b: Any, catalogue: AgencyCatalogue) -> bool:
+    """Two lead cells naming the same agencies: the catalogue's name replacing an older
+    spelling ("Văn Phòng Tỉnh ủy" → "Văn phòng Tỉnh ủy") is no revision of the plan."""
+
+    def agencies(text: Any) -> list[str]:
+        return [
+            found.code if found is not None else normalize_key(name)
+            for name, found in catalogue.named_in(nfc(text))
+        ]
+
+    return agencies(a) == agencies(b)

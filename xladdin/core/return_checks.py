@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .agencies import AgencyCatalogue
+from .form_content import printed_value
 from .layout import (
     CELL_TEXT_LIMIT,
     FORM_COLUMNS,
@@ -302,8 +303,12 @@ def task_problems(
         issued = issued_locked(form.meta, key)
         for n, f in enumerate(SNAPSHOT_FIELDS):
             cell, now = _cell(values, f), task.get(f)
+            # A form prints some values its own way ("Qúy" as "Quý"); one issued before that
+            # printed the tracker's text. Either is what the tracker holds.
+            printed = printed_value(f, now)
+            untouched = same(cell, printed) or same(cell, now)
             if issued is None:  # a form issued before snapshots: compare with the tracker
-                if not same(cell, now):
+                if not untouched:
                     problems.append(
                         problem(
                             row,
@@ -315,13 +320,14 @@ def task_problems(
                 continue
             was = issued[n] if n < len(issued) else ""
             if fingerprint(cell) != was:
-                known = f", khi phát hành ghi {show(now)}" if fingerprint(now) == was else ""
+                issued_as = next((v for v in (printed, now) if fingerprint(v) == was), None)
+                known = "" if issued_as is None else f", khi phát hành ghi {show(issued_as)}"
                 problems.append(
                     problem(
                         row, f, f"cột này bị khóa, không được sửa (phiếu ghi {show(cell)}{known})."
                     )
                 )
-            elif not same(cell, now):
+            elif not untouched:
                 warnings.append(
                     f"{at(row, f)}: nhiệm vụ {key} đã được văn phòng sửa sau khi phát hành "
                     f"phiếu (phiếu ghi {show(cell)}, sổ theo dõi nay ghi {show(now)}); phiếu "

@@ -284,7 +284,7 @@ def _parse_plain(s: str) -> _Period | None:
 
 _RECURRING = re.compile(
     r"(?:(?:thuc hien|bao cao|to chuc)\s+)?"
-    r"(?:(?:hang|moi)\s+(?:ngay|tuan|thang|quy|nam|ky|[0-9]+\s+thang)\b"
+    r"(?:(?:hang|moi)\s+(?:ngay|tuan|thang|qu[yi]|nam|ky|[0-9]+\s+thang)\b"
     r"|dinh ky\b|[0-9]+\s+thang\s*/\s*(?:1\s+)?lan\b)"
 )
 _ONGOING = re.compile(r"(?:thuc hien\s+)?(?:thuong xuyen|lien tuc)\b")
