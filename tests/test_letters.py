@@ -228,15 +228,15 @@ def test_request_lists_lead_tasks(
     ]
     assert len(stc.tables) == 3  # letterhead, lead tasks, signature: no coordination table
     text = full_text(stc)
-    assert "Kính gửi: Sở Tài Chính" in text
-    assert "1. Các nhiệm vụ do Sở Tài Chính chủ trì (1 nhiệm vụ):" in text
+    assert "Kính gửi: Sở Tài chính" in text
+    assert "1. Các nhiệm vụ do Sở Tài chính chủ trì (1 nhiệm vụ):" in text
     assert "trước ngày 28/11/2026" in text
     # Văn phòng coordinates the tasks other Ban lead: a second table, numbered 2.
     requests = by_other_office[LetterKind.REQUEST].files
     vptu = open_docx(next(f.docx for f in requests if f.agency_code == "VPTU"))
     assert len(vptu.tables) == 4
     assert [r[1] for r in rows(vptu.tables[2])[1:]] == ["II.2.5", "II.2.6", "II.2.7", "II.2.8"]
-    assert "2. Các nhiệm vụ Văn Phòng Tỉnh ủy phối hợp thực hiện (4 nhiệm vụ" in full_text(vptu)
+    assert "2. Các nhiệm vụ Văn phòng Tỉnh ủy phối hợp thực hiện (4 nhiệm vụ" in full_text(vptu)
 
 
 def test_report_figures_tables_remarks_and_chart(made: dict[LetterKind, LettersOutcome]) -> None:
@@ -246,7 +246,7 @@ def test_report_figures_tables_remarks_and_chart(made: dict[LetterKind, LettersO
     assert [r[2] for r in sections[1:]] == ["10", "14", "1", "2", "1"]
     assert [r[1] for r in agencies[1:]] == [
         "Ban Nội chính Tỉnh ủy", "Ban Tổ chức Tỉnh ủy", "Ban Tuyên giáo và Dân vận Tỉnh ủy",
-        "Sở Tài Chính", "UBKT Tỉnh ủy", "Văn Phòng Tỉnh ủy",
+        "Sở Tài chính", "Ủy ban Kiểm tra Tỉnh ủy", "Văn phòng Tỉnh ủy",
     ]  # fmt: skip
     assert agencies[-1][2:] == ["21", "2", "6", "1", "17", "9,5%", "15,5"]
     assert [r[1] for r in overdue[1:]] == REPORT_OVERDUE
@@ -257,8 +257,8 @@ def test_report_figures_tables_remarks_and_chart(made: dict[LetterKind, LettersO
     assert "Kế hoạch có 28 nhiệm vụ; đã hoàn thành 3 nhiệm vụ (đạt 10,7%)" in text
     assert "Văn phòng Tỉnh ủy kính báo cáo Ban Thường vụ Tỉnh ủy./." in text
     # Remarks gathered from the "difficulties" / "proposals" columns, printed literally.
-    assert f"- Văn Phòng Tỉnh ủy (nhiệm vụ I.6): {DIFFICULTY_AMP}" in text
-    assert f"- Sở Tài Chính (nhiệm vụ I.7): {PROPOSAL_BREAK}" in text  # "\n" = a line break
+    assert f"- Văn phòng Tỉnh ủy (nhiệm vụ I.6): {DIFFICULTY_AMP}" in text
+    assert f"- Sở Tài chính (nhiệm vụ I.7): {PROPOSAL_BREAK}" in text  # "\n" = a line break
     assert f"- Ban Tổ chức Tỉnh ủy (nhiệm vụ II.2.5): {PROPOSAL_JINJA}" in text
     images = doc.inline_shapes
     assert len(images) == 1
