@@ -135,7 +135,7 @@ def test_recalc_button_gives_the_library_figures(imported: Workspace, xw_remote:
         assert canonical(summary[r - 1][c - 1]) == canonical(value), (r, c)
     source = [a for a in actions(book) if a["func"] == "setChartSourceData"]
     assert [a["args"][1:] for a in source] == [
-        [SHEET_SUMMARY, f"$D$4:$E${4 + len(result.agencies)}"]
+        [SHEET_SUMMARY, f"$AH$4:$AI${4 + len(result.agencies)}"]  # the chart's data block
     ]
     assert alerts(book) == [message]
     assert f"{result.plan.tasks} nhiệm vụ" in message

@@ -34,6 +34,8 @@ IO_MAY_USE = {
     # Text typed in a TCVN3 or VNI font is decoded while the file is read, as a codec would:
     # the font is in the file, the decoded text is what the rest of the program sees.
     "xladdin.core.legacy_vn",
+    # How tall a row of wrapped text is: every writer of rows sizes the rows it writes.
+    "xladdin.core.printing",
 }
 
 

@@ -12,6 +12,7 @@ import pytest
 import python_calamine
 
 from xladdin.commands.recalc import recalc_workbook
+from xladdin.core.chart import chart_bars
 from xladdin.core.layout import SHEET_SUMMARY, SUMMARY_CHART_TITLE
 from xladdin.io.chartxml import first_chart_part
 from xladdin.io.workspace import Workspace
@@ -43,27 +44,31 @@ def recalculated(imported: Workspace) -> tuple[Workspace, object]:
     return imported, outcome.result
 
 
-def test_chart_references_the_agency_block(recalculated: tuple[Workspace, object]) -> None:
+def test_chart_references_its_data_block(recalculated: tuple[Workspace, object]) -> None:
     ws, result = recalculated
     pkg = XlsxPackage.from_path(ws.workbook)
     part = first_chart_part(pkg, pkg.sheet_part(SHEET_SUMMARY))
     assert part is not None
     series = _series(pkg.read(part))
     agencies = result.agencies  # type: ignore[attr-defined]
-    n = len(agencies)
-    assert n == 6
-    assert series["tx"][0] == "'Tổng hợp'!$E$4"
-    assert series["cat"] == (f"'Tổng hợp'!$D$5:$D${4 + n}", [a.name for a in agencies])
-    assert series["val"][0] == f"'Tổng hợp'!$E$5:$E${4 + n}"
-    assert [float(v) for v in series["val"][1]] == [a.completion_rate for a in agencies]
+    bars = chart_bars(agencies)
+    n = len(bars)
+    assert n == len(agencies) == 6  # at most 25 agencies: one bar each, most overdue first
+    assert [b.overdue for b in bars] == sorted((b.overdue for b in bars), reverse=True)
+    assert series["tx"][0] == "'Tổng hợp'!$AI$4"
+    assert series["cat"] == (f"'Tổng hợp'!$AH$5:$AH${4 + n}", [b.label for b in bars])
+    assert series["val"][0] == f"'Tổng hợp'!$AI$5:$AI${4 + n}"
+    assert [float(v) for v in series["val"][1]] == [b.completion_rate for b in bars]
     # The cells the chart points at hold the same names and rates.
     rows = (
         python_calamine.CalamineWorkbook.from_path(str(ws.workbook))
         .get_sheet_by_name(SHEET_SUMMARY)
         .to_python(skip_empty_area=False)
     )
+    assert [r[33] for r in rows[4 : 4 + n]] == [b.label for b in bars]
+    assert [r[34] for r in rows[4 : 4 + n]] == [b.completion_rate for b in bars]
+    # The agency block still lists every agency, in its own order.
     assert [r[3] for r in rows[4 : 4 + n]] == [a.name for a in agencies]
-    assert [r[4] for r in rows[4 : 4 + n]] == [a.completion_rate for a in agencies]
     assert pkg.read(part).count(SUMMARY_CHART_TITLE.encode()) == 1
 
 

@@ -66,7 +66,15 @@ def _text(c: etree._Element) -> str:
 
 
 def _header_letters(pkg: XlsxPackage, sheet: str) -> dict[str, str]:
-    return {_text(c): letter for letter, c in _cells(_sheet(pkg, sheet), 1).items()}
+    """The table's headers: row 1 from column A to the first empty column (the legend of the
+    row colours of "Nhiệm vụ" follows that gap)."""
+    cells = _cells(_sheet(pkg, sheet), 1)
+    out: dict[str, str] = {}
+    n = 1
+    while col_letter(n) in cells and _text(cells[col_letter(n)]):
+        out[_text(cells[col_letter(n)])] = col_letter(n)
+        n += 1
+    return out
 
 
 def _styles(pkg: XlsxPackage) -> etree._Element:
@@ -193,9 +201,11 @@ def test_summary_titles_headers_and_column_styles(pkg: XlsxPackage) -> None:
                 column.kind, "General"
             ), (block.title, column.header)
     separators = set(range(1, max(used) + 1)) - used
-    assert {col_letter(n) for n in separators} == {"C", "P", "Y"}
-    for n in separators:
+    # C holds the chart beside the plan block; the others separate the blocks.
+    assert {col_letter(n) for n in separators} == {"C", "P", "Y", "AG"}
+    for n in separators - {3}:
         assert float(cols[n].get("width", "99")) < 4 and cols[n].get("style") is None
+    assert float(cols[3].get("width", "0")) > 50 and cols[3].get("style") is None
     assert not any(int(r.get("r", "0")) >= SUMMARY_FIRST_DATA_ROW for r in root.iter(f"{M}row"))
 
 
@@ -205,16 +215,18 @@ def test_summary_drawing_holds_the_bar_chart(pkg: XlsxPackage) -> None:
     assert drawing_el is not None
     kind, drawing = pkg.rels_of(part)[drawing_el.get(f"{{{NS_REL}}}id", "")]
     assert kind.endswith("/drawing")
-    anchor = parse_xml(pkg.read(drawing)).find(f"{{{NS_XDR}}}twoCellAnchor")
+    anchor = parse_xml(pkg.read(drawing)).find(f"{{{NS_XDR}}}oneCellAnchor")
     assert anchor is not None
-
-    def corner(tag: str) -> tuple[int, int]:
-        el = anchor.find(f"{{{NS_XDR}}}{tag}")
-        assert el is not None
-        return int(el.findtext(f"{{{NS_XDR}}}row", "")), int(el.findtext(f"{{{NS_XDR}}}col", ""))
-
-    # Below the plan block (rows 5-20) and left of the agency block (column D).
-    assert corner("from") == (22, 0) and corner("to")[0] >= 44 and corner("to")[1] <= 3
+    start = anchor.find(f"{{{NS_XDR}}}from")
+    assert start is not None
+    # Beside the plan block (rows 5-20), in column C, which no block uses; a fixed size, so
+    # rows made taller by wrapped text never stretch it.
+    assert (int(start.findtext(f"{{{NS_XDR}}}row", "")), start.findtext(f"{{{NS_XDR}}}col")) == (
+        SUMMARY_FIRST_DATA_ROW - 1,
+        "2",
+    )
+    ext = anchor.find(f"{{{NS_XDR}}}ext")
+    assert ext is not None and int(ext.get("cx", "0")) > 0 and int(ext.get("cy", "0")) > 0
     chart = first_chart_part(pkg, part)
     assert chart is not None
     ct = pkg.read("[Content_Types].xml").decode()
@@ -230,13 +242,13 @@ def test_summary_drawing_holds_the_bar_chart(pkg: XlsxPackage) -> None:
     assert title == SUMMARY_CHART_TITLE
     ser = bar.find(f"{C}ser")
     assert ser is not None
-    assert ser.findtext(f"{C}tx/{C}strRef/{C}f") == "'Tổng hợp'!$E$4"
-    assert ser.findtext(f"{C}cat/{C}strRef/{C}f") == "'Tổng hợp'!$D$5:$D$5"
-    assert ser.findtext(f"{C}val/{C}numRef/{C}f") == "'Tổng hợp'!$E$5:$E$5"
+    assert ser.findtext(f"{C}tx/{C}strRef/{C}f") == "'Tổng hợp'!$AI$4"
+    assert ser.findtext(f"{C}cat/{C}strRef/{C}f") == "'Tổng hợp'!$AH$5:$AH$5"
+    assert ser.findtext(f"{C}val/{C}numRef/{C}f") == "'Tổng hợp'!$AI$5:$AI$5"
     assert ser.findtext(f"{C}val/{C}numRef/{C}numCache/{C}formatCode") == "0.0%"
-    # The refs point at the agency block: names, then completion rate.
+    # The refs point at the chart's data block (at most 25 bars): names, then rate.
     headers = _cells(_sheet(pkg, SHEET_SUMMARY), SUMMARY_HEADER_ROW)
-    assert _text(headers["D"]) == "Cơ quan chủ trì" and _text(headers["E"]) == "Tỷ lệ hoàn thành"
+    assert _text(headers["AH"]) == "Cơ quan chủ trì" and _text(headers["AI"]) == "Tỷ lệ hoàn thành"
 
 
 _CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"

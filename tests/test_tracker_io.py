@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from xladdin.core.errors import WorkbookBusyError, WorkbookFormatError
 from xladdin.core.layout import LOG_COLUMNS, SHEET_LOG, SHEET_TASKS, TASK_COLUMNS
+from xladdin.core.table import col_letter
 from xladdin.io import files
 from xladdin.io.tracker_io import TrackerWorkbook
 from xladdin.io.workspace import Workspace, template_workbook
@@ -41,8 +42,12 @@ def test_write_then_read_back_types(workspace: Workspace) -> None:
     assert back[0]["_row"] == 2
     # openpyxl, an independent reader, sees the same cells
     ws = openpyxl.load_workbook(workspace.workbook)[SHEET_TASKS]
-    assert ws["A3"].value == "I.2" and ws["E4"].value == "=SUM(A1:A2)" and ws["E4"].data_type != "f"
-    assert ws["I2"].value == datetime(2026, 6, 30) and ws["I2"].number_format == "dd/mm/yyyy"
+    fields = [c.field for c in TASK_COLUMNS]
+    content, due = (col_letter(fields.index(f) + 1) for f in ("content", "due_date"))
+    assert ws["A3"].value == "I.2" and ws[f"{content}4"].value == "=SUM(A1:A2)"
+    assert ws[f"{content}4"].data_type != "f"
+    assert ws[f"{due}2"].value == datetime(2026, 6, 30)
+    assert ws[f"{due}2"].number_format == "dd/mm/yyyy"
 
 
 text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
@@ -181,7 +186,10 @@ def test_template_opens_in_openpyxl() -> None:
         "Nhật ký",
         "Cấu hình",
     ]
-    assert [c.value for c in wb["Nhiệm vụ"][1]] == [c.header for c in TASK_COLUMNS]
+    headers = [c.value for c in wb["Nhiệm vụ"][1]]
+    assert headers[: len(TASK_COLUMNS)] == [c.header for c in TASK_COLUMNS]
+    # then, after an empty column, the legend of the row colours
+    assert headers[len(TASK_COLUMNS)] is None and headers[len(TASK_COLUMNS) + 1]
 
 
 @pytest.mark.parametrize(("sheet_id", "dropped"), [(1, True), (6, False)])

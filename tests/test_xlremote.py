@@ -24,6 +24,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from xlremote import actions, alerts, count, notes_added, open_book, payload_from_workbook
 
+from xladdin.core.layout import TASK_COLUMNS
 from xladdin.io.workspace import Workspace
 
 xw_remote = xlremote.xw_remote  # the harness' fixture, used by name below
@@ -319,8 +320,11 @@ def test_used_range_value_is_the_sheet(imported: Workspace) -> None:
 def test_template_used_range_is_the_header_row() -> None:
     book = open_book(TEMPLATE)
     headers = book.sheets[TASKS].used_range.value
-    assert headers == _calamine_values(TEMPLATE, TASKS)[0]
-    assert all(isinstance(h, str) and h for h in headers)
+    assert [h or "" for h in headers] == _calamine_values(TEMPLATE, TASKS)[0]
+    # the table's headers, an empty column, then the legend of the row colours
+    assert all(isinstance(h, str) and h for h in headers[: len(TASK_COLUMNS)])
+    assert headers[len(TASK_COLUMNS)] is None
+    assert all(isinstance(h, str) and h for h in headers[len(TASK_COLUMNS) + 1 :])
 
 
 def test_write_is_one_set_values_action(imported: Workspace) -> None:

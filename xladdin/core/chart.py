@@ -7,8 +7,9 @@ The backends draw them (:mod:`xladdin.io.chartxml` in the file, ``set_source_dat
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from .letterhead import decimal
 from .table import col_index, col_letter
@@ -72,6 +73,70 @@ def range_ref(sheet: str, col: int, first_row: int, last_row: int | None = None)
     return ref if last_row is None else f"{ref}:${letter}${last_row}"
 
 
+# -- which agencies get a bar ------------------------------------------------------------
+MAX_BARS = 25  # a chart of more bars cannot be read on a page, on screen or in a letter
+OTHERS_LABEL = "Các cơ quan khác"
+
+
+class AgencyCounts(Protocol):
+    """What a bar needs of an agency's figures (``core.recalc.AgencyFigures`` has it)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def tasks(self) -> int: ...
+    @property
+    def completed(self) -> int: ...
+    @property
+    def overdue(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the completion chart: an agency, or the agencies left out, added up."""
+
+    label: str
+    tasks: int
+    completed: int
+    overdue: int
+    agencies: int = 1  # how many agencies the bar stands for
+
+    @property
+    def unfinished(self) -> int:
+        return self.tasks - self.completed
+
+    @property
+    def completion_rate(self) -> float:
+        """Completed over tasks, 0–1 (0 for a bar without tasks)."""
+        return self.completed / self.tasks if self.tasks else 0.0
+
+
+def chart_bars(agencies: Iterable[AgencyCounts], limit: int = MAX_BARS) -> tuple[Bar, ...]:
+    """The bars of the completion chart by lead agency: every agency when there are at most
+    ``limit``; otherwise the ``limit - 1`` with the most overdue tasks (then the most
+    unfinished, then by name and code) and one last bar, "Các cơ quan khác (n)", adding up
+    the rest. Most overdue first either way, so the order does not depend on the input's.
+    The tables of the sheet and the report carry every agency; the bars' tasks, completed
+    and overdue add up to the agencies' own."""
+    if limit < 2:
+        raise ValueError(f"a chart needs room for at least two bars, not {limit}")
+    ranked = sorted(agencies, key=lambda a: (-a.overdue, -(a.tasks - a.completed), a.name, a.code))
+    bars = [Bar(a.name, a.tasks, a.completed, a.overdue) for a in ranked]
+    if len(bars) <= limit:
+        return tuple(bars)
+    shown, rest = bars[: limit - 1], bars[limit - 1 :]
+    others = Bar(
+        f"{OTHERS_LABEL} ({len(rest)})",
+        sum(b.tasks for b in rest),
+        sum(b.completed for b in rest),
+        sum(b.overdue for b in rest),
+        agencies=len(rest),
+    )
+    return (*shown, others)
+
+
 @dataclass(frozen=True)
 class Chart:
     """Completion rate by lead agency, drawn as an image by the renderer."""
@@ -84,3 +149,20 @@ class Chart:
     def value_texts(self) -> tuple[str, ...]:
         """Each bar's value as printed beside it ("72,5%": Vietnamese decimal comma)."""
         return tuple(decimal(v) + "%" for v in self.values)
+
+    @classmethod
+    def of_agencies(
+        cls,
+        title: str,
+        agencies: Iterable[AgencyCounts],
+        label: Callable[[str], str] = str,
+    ) -> Chart:
+        """The report's chart: the bars of :func:`chart_bars` (at most MAX_BARS), so the
+        picture of 200 agencies is as tall as that of 25; ``label`` cleans each bar's name
+        for the renderer."""
+        bars = chart_bars(agencies)
+        return cls(
+            title,
+            tuple(label(b.label) for b in bars),
+            tuple(b.completion_rate * 100 for b in bars),
+        )

@@ -30,30 +30,32 @@ SHEET_CONFIG = "Cấu hình"
 SHEET_XLWINGS = "xlwings.conf"
 
 TASK_COLUMNS: tuple[Column, ...] = (
+    # What a reader of the printed sheet needs, left to right (its print area ends at
+    # "result", see core/printing.py); the rest of the fields follow.
     Column("key", "Mã NV", 10, "code"),
+    Column("content", "Nội dung nhiệm vụ", 56, "wrap"),
+    Column("lead", "Cơ quan chủ trì", 20, "wrap"),
+    Column("coordinating", "Cơ quan phối hợp", 20, "wrap"),
+    Column("timeframe", "Thời gian thực hiện", 17, "wrap"),
+    Column("due_date", "Hạn hoàn thành", 12, "date"),
+    Column("status", "Trạng thái", 18),
+    Column("progress", "Tiến độ (%)", 9, "number"),
+    Column("due_state", "Tình trạng hạn", 20),
+    Column("result", "Kết quả thực hiện", 36, "wrap"),
+    Column("difficulties", "Khó khăn, vướng mắc", 30, "wrap"),
+    Column("proposals", "Đề xuất, kiến nghị", 30, "wrap"),
+    Column("notes", "Ghi chú", 30, "wrap"),
     Column("tt", "TT", 6, "code"),
     Column("level", "Cấp", 10),
     Column("parent", "Mã cha", 9, "code"),
-    Column("content", "Nội dung nhiệm vụ", 60, "wrap"),
-    Column("lead", "Cơ quan chủ trì", 22, "wrap"),
-    Column("coordinating", "Cơ quan phối hợp", 24, "wrap"),
-    Column("timeframe", "Thời gian thực hiện", 20, "wrap"),
-    Column("due_date", "Hạn hoàn thành", 13, "date"),
     Column("deadline_kind", "Loại thời hạn", 15),
-    Column("status", "Trạng thái", 17),
-    Column("progress", "Tiến độ (%)", 10, "number"),
-    Column("result", "Kết quả thực hiện", 40, "wrap"),
-    Column("difficulties", "Khó khăn, vướng mắc", 30, "wrap"),
-    Column("proposals", "Đề xuất, kiến nghị", 30, "wrap"),
     Column("updated_at", "Cập nhật lần cuối", 14, "date"),
     Column("source", "Nguồn cập nhật", 24, "wrap"),
-    Column("due_state", "Tình trạng hạn", 15),
     Column("weight", "Trọng số", 9, "number"),
-    Column("notes", "Ghi chú", 30, "wrap"),
 )
 
 AGENCY_COLUMNS: tuple[Column, ...] = (
-    Column("code", "Mã", 10, "code"),
+    Column("code", "Mã", 13, "code"),
     Column("name", "Tên cơ quan", 36, "wrap"),
     Column("aliases", "Tên gọi khác, viết tắt (cách nhau bởi dấu ;)", 40, "wrap"),
     Column("email", "Email", 28),
@@ -297,14 +299,17 @@ DUE_STATES: tuple[str, ...] = (
 
 # Row colours of "Nhiệm vụ" (conditional formatting, so Excel and headless runs agree):
 # the common convention of Vietnamese follow-up systems, plus yellow for "due soon".
-# (name, fill ARGB, meaning) in rule priority order; the rule formulas live in build.py.
+# (name, fill ARGB, legend text) in rule priority order; the rule formulas live in
+# workbook_build/styles.py. Black text reads on every fill (contrast 7:1 or more), and the
+# fills differ in lightness where hue alone would fail a colour-blind reader: overdue is
+# the darkest (and bold), completed late clearly lighter (tests/test_print.py measures it).
 TASK_COLOURS: tuple[tuple[str, str, str], ...] = (
-    ("overdue", "FFF8CBAD", "đỏ: quá hạn"),
-    ("done_late", "FFFCE4C4", "cam: hoàn thành quá hạn"),
-    ("done_on_time", "FFC6EFCE", "xanh lá: hoàn thành đúng hạn"),
-    ("due_soon", "FFFFF2CC", "vàng: sắp đến hạn"),
-    ("not_started", "FFE7E6E6", "xám: chưa triển khai"),
-    ("in_progress", "FFDDEBF7", "xanh dương: đang thực hiện trong hạn"),
+    ("overdue", "FFE67C73", "Quá hạn"),
+    ("done_late", "FFF6B26B", "Hoàn thành quá hạn"),
+    ("done_on_time", "FFC6EFCE", "Hoàn thành đúng hạn"),
+    ("due_soon", "FFFFF2CC", "Sắp đến hạn"),
+    ("not_started", "FFD9D9D9", "Chưa triển khai"),
+    ("in_progress", "FFDDEBF7", "Đang thực hiện, trong hạn"),
 )
 FINDING_FILL = "FFFFFF00"  # cells named in "Kiểm tra" (highest priority rule)
 
@@ -345,7 +350,7 @@ SUMMARY_AGENCIES = SummaryBlock(
     "Theo cơ quan chủ trì",
     4,
     (
-        Column("name", "Cơ quan chủ trì", 34, "wrap"),
+        Column("name", "Cơ quan chủ trì", 40, "wrap"),
         Column("completion_rate", "Tỷ lệ hoàn thành", 11, "percent"),
         Column("mean_progress", "Tiến độ bình quân (%)", 11, "number"),
         Column("tasks", "Số nhiệm vụ", 9, "number"),
@@ -364,7 +369,7 @@ SUMMARY_SECTIONS = SummaryBlock(
     17,
     (
         Column("key", "Mã", 7, "code"),
-        Column("title", "Phần", 40, "wrap"),
+        Column("title", "Phần", 58, "wrap"),
         Column("progress", "Tiến độ (%)", 9, "number"),
         Column("tasks", "Số nhiệm vụ", 9, "number"),
         Column("completed", "Đã hoàn thành", 10, "number"),
@@ -378,12 +383,24 @@ SUMMARY_OVERDUE = SummaryBlock(
     26,
     (
         Column("key", "Mã NV", 9, "code"),
-        Column("content", "Nội dung nhiệm vụ", 50, "wrap"),
-        Column("lead", "Cơ quan chủ trì", 24, "wrap"),
+        # One line per row (core/summary.py): a wrapped task would make the row as tall
+        # in every block beside it.
+        Column("content", "Nội dung nhiệm vụ", 62),
+        Column("lead", "Cơ quan chủ trì", 28),
         Column("due_date", "Hạn hoàn thành", 12, "date"),
         Column("days_late", "Số ngày quá hạn", 9, "number"),
         Column("status", "Trạng thái", 16),
         Column("progress", "Tiến độ (%)", 9, "number"),
+    ),
+)
+# What the chart plots (core/chart.chart_bars: at most 25 bars), right of the printed
+# blocks: the agency block keeps every agency, this one the bars, "Các cơ quan khác" too.
+SUMMARY_CHART_DATA = SummaryBlock(
+    "Số liệu của biểu đồ",
+    34,
+    (
+        Column("label", "Cơ quan chủ trì", 40, "wrap"),
+        Column("completion_rate", "Tỷ lệ hoàn thành", 11, "percent"),
     ),
 )
 SUMMARY_BLOCKS: tuple[SummaryBlock, ...] = (
@@ -391,8 +408,10 @@ SUMMARY_BLOCKS: tuple[SummaryBlock, ...] = (
     SUMMARY_AGENCIES,
     SUMMARY_SECTIONS,
     SUMMARY_OVERDUE,
+    SUMMARY_CHART_DATA,
 )
-# The chart plots completion rate by lead agency: the first two columns of that block.
+# The blocks a printed "Tổng hợp" holds (its print area ends with the last of them).
+SUMMARY_PRINTED: tuple[SummaryBlock, ...] = SUMMARY_BLOCKS[:4]
 SUMMARY_CHART_TITLE = "Tỷ lệ hoàn thành theo cơ quan chủ trì"
 
 

@@ -1,8 +1,9 @@
 """The "Tổng hợp" sheet as cells: the same grid for the headless writer and the ribbon button.
 
 The sheet has fixed blocks side by side (see :mod:`xladdin.core.layout`), each growing
-downwards from row 5, so a block's length never moves another block, and the chart
-only needs the number of agencies.
+downwards from row 5, so a block's length never moves another block. The chart plots the
+bars of :func:`xladdin.core.chart.chart_bars` (at most 25, the rest added up), written to a
+block of their own right of the printed ones.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .chart import ChartSeries, range_ref
+from .chart import Bar, ChartSeries, chart_bars, range_ref
 from .layout import (
     PLAN_FIGURES,
     SHEET_SUMMARY,
     STATUS_UNSET,
     STATUSES,
     SUMMARY_AGENCIES,
+    SUMMARY_BLOCKS,
+    SUMMARY_CHART_DATA,
     SUMMARY_FIRST_DATA_ROW,
     SUMMARY_HEADER_ROW,
     SUMMARY_OVERDUE,
@@ -26,7 +29,13 @@ from .layout import (
     SUMMARY_STAMP_CELL,
     SummaryBlock,
 )
+from .printing import wrap_text
 from .recalc import Recalc
+
+# The overdue block's texts written a line per row; a line leaves a tenth of the column
+# free: the cells do not wrap, and a line a little longer than estimated must show whole.
+OVERDUE_SPLIT = ("content", "lead")
+OVERDUE_SLACK = 0.9
 
 Cells = dict[tuple[int, int], Any]
 
@@ -43,24 +52,29 @@ class SummaryGrid:
 
     @property
     def chart(self) -> ChartSeries:
-        return agency_chart(self.blocks[SUMMARY_AGENCIES.title])
+        return agency_chart(self.blocks[SUMMARY_CHART_DATA.title])
 
 
-def agency_chart(agencies: Sequence[Sequence[Any]]) -> ChartSeries:
-    """The chart on "Tổng hợp": completion rate by lead agency, read from the first two
-    columns of the agency block; one (empty) row when there are no agencies yet, as in the
+def chart_rows(bars: Sequence[Bar]) -> list[list[Any]]:
+    """The chart's data block: each bar's label and completion rate (a fraction)."""
+    return [[b.label, b.completion_rate] for b in bars]
+
+
+def agency_chart(rows: Sequence[Sequence[Any]]) -> ChartSeries:
+    """The chart on "Tổng hợp": completion rate by lead agency, read from the chart's data
+    block (:func:`chart_rows`); one (empty) row when there are no agencies yet, as in the
     template. The one description of that chart: the template, the file backend's cached
     points and Excel's ``SetSourceData`` all come from here."""
-    col = SUMMARY_AGENCIES.first_col
+    col = SUMMARY_CHART_DATA.first_col
     first = SUMMARY_FIRST_DATA_ROW
-    last = first + max(len(agencies), 1) - 1
+    last = first + max(len(rows), 1) - 1
     return ChartSeries(
         name_ref=range_ref(SHEET_SUMMARY, col + 1, SUMMARY_HEADER_ROW),
-        name=SUMMARY_AGENCIES.columns[1].header,
+        name=SUMMARY_CHART_DATA.columns[1].header,
         categories_ref=range_ref(SHEET_SUMMARY, col, first, last),
-        categories=[str(r[0]) for r in agencies],
+        categories=[str(r[0]) for r in rows],
         values_ref=range_ref(SHEET_SUMMARY, col + 1, first, last),
-        values=[float(r[1]) for r in agencies],
+        values=[float(r[1]) for r in rows],
     )
 
 
@@ -83,6 +97,27 @@ def _plan_rows(result: Recalc) -> list[list[Any]]:
 
 def _block_rows(block: SummaryBlock, records: list[dict[str, Any]]) -> list[list[Any]]:
     return [[rec.get(c.field) for c in block.columns] for rec in records]
+
+
+def _overdue_rows(records: list[dict[str, Any]]) -> list[list[Any]]:
+    """The overdue block, each task's content and lead broken into one line per row (its
+    other cells on the first row): rows are shared by the blocks side by side, so a task
+    wrapped in one tall row would stretch the plan's, agencies' and sections' rows beside
+    it, and split the plan block and the chart over two pages."""
+    columns = SUMMARY_OVERDUE.columns
+    split = [i for i, c in enumerate(columns) if c.field in OVERDUE_SPLIT]
+    rows: list[list[Any]] = []
+    for rec in records:
+        first: list[Any] = [rec.get(c.field) for c in columns]
+        lines = {
+            i: wrap_text(str(first[i] or ""), columns[i].width, slack=OVERDUE_SLACK) for i in split
+        }
+        for n in range(max(len(v) for v in lines.values())):
+            row: list[Any] = first if n == 0 else [None] * len(columns)
+            for i, text in lines.items():
+                row[i] = text[n] if n < len(text) else None
+            rows.append(row)
+    return rows
 
 
 def _round(value: float | None) -> float | None:
@@ -119,12 +154,13 @@ def summary_grid(result: Recalc) -> SummaryGrid:
         SUMMARY_PLAN.title: plan,
         SUMMARY_AGENCIES.title: _block_rows(SUMMARY_AGENCIES, agencies),
         SUMMARY_SECTIONS.title: _block_rows(SUMMARY_SECTIONS, sections),
-        SUMMARY_OVERDUE.title: _block_rows(SUMMARY_OVERDUE, overdue),
+        SUMMARY_OVERDUE.title: _overdue_rows(overdue),
+        SUMMARY_CHART_DATA.title: chart_rows(chart_bars(result.agencies)),
     }
     cells: Cells = {}
     stamp = stamp_text(result)
     cells[SUMMARY_STAMP_CELL] = stamp
-    for block in (SUMMARY_PLAN, SUMMARY_AGENCIES, SUMMARY_SECTIONS, SUMMARY_OVERDUE):
+    for block in SUMMARY_BLOCKS:
         for r, row in enumerate(blocks[block.title], start=SUMMARY_FIRST_DATA_ROW):
             for c, value in enumerate(row, start=block.first_col):
                 if value is not None and value != "":

@@ -142,31 +142,37 @@ def bar_chart_xml(title: str, series: ChartSeries) -> bytes:
     return xml.encode()
 
 
+EMU_PER_POINT = 12700
+
+
 def drawing_xml(
-    chart_rid: str, name: str, top_left: tuple[int, int], bottom_right: tuple[int, int]
+    chart_rid: str,
+    name: str,
+    top_left: tuple[int, int],
+    size: tuple[float, float],
+    offset: tuple[float, float] = (0.0, 0.0),
 ) -> bytes:
-    """A drawing holding one chart anchored between two cells ((row, col), 1-based;
-    the chart ends at the top-left corner of ``bottom_right``)."""
-
-    def corner(tag: str, row: int, col: int) -> str:
-        return (
-            f"<xdr:{tag}><xdr:col>{col - 1}</xdr:col><xdr:colOff>0</xdr:colOff>"
-            f"<xdr:row>{row - 1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:{tag}>"
-        )
-
+    """A drawing holding one chart of a fixed ``size`` (points, width and height) whose
+    top-left corner is ``offset`` points right of and below the top-left corner of the cell
+    ``top_left`` ((row, col), 1-based). A one-cell anchor: rows made taller by wrapped text
+    move the chart down but never stretch it."""
+    row, col = top_left
+    dx, dy = (round(v * EMU_PER_POINT) for v in offset)
+    cx, cy = (round(v * EMU_PER_POINT) for v in size)
     xml = (
         _HEAD + f'<xdr:wsDr xmlns:xdr="{NS_XDR}" xmlns:a="{NS_A}">'
-        "<xdr:twoCellAnchor>"
-        + corner("from", *top_left)
-        + corner("to", *bottom_right)
-        + '<xdr:graphicFrame macro="">'
+        "<xdr:oneCellAnchor>"
+        f"<xdr:from><xdr:col>{col - 1}</xdr:col><xdr:colOff>{dx}</xdr:colOff>"
+        f"<xdr:row>{row - 1}</xdr:row><xdr:rowOff>{dy}</xdr:rowOff></xdr:from>"
+        f'<xdr:ext cx="{cx}" cy="{cy}"/>'
+        '<xdr:graphicFrame macro="">'
         f'<xdr:nvGraphicFramePr><xdr:cNvPr id="2" name="{escape(name)}"/>'
         "<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>"
         '<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm>'
         f'<a:graphic><a:graphicData uri="{NS_CHART}">'
         f'<c:chart xmlns:c="{NS_CHART}" xmlns:r="{NS_REL}" r:id="{chart_rid}"/>'
         "</a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/>"
-        "</xdr:twoCellAnchor></xdr:wsDr>"
+        "</xdr:oneCellAnchor></xdr:wsDr>"
     )
     return xml.encode()
 

@@ -13,7 +13,6 @@ this stops accidents, not people; the merge re-checks every locked cell anyway.
 from __future__ import annotations
 
 import io
-import math
 import re
 import zipfile
 from collections.abc import Sequence
@@ -48,6 +47,7 @@ from ..core.layout import (
     Column,
 )
 from ..core.model import as_date
+from ..core.printing import height_of, row_height
 from . import files
 
 CREATOR = "TheoDoiNhiemVu"
@@ -105,27 +105,19 @@ def _set(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
     return cell
 
 
-LINE_HEIGHT = 16.0  # points per line of 12-pt text
-
-
-def _lines(text: str, width: float) -> int:
-    """Lines a wrapped text takes in a column ``width`` characters wide (a slight overestimate:
-    a row cut short hides text, one a little tall does not)."""
-    per_line = max(1.0, width - 1.0)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-
-
 def _fit_rows(ws: Worksheet, first_row: int, widths: Sequence[float]) -> None:
-    """Set each row's height to show its wrapped text. Excel and LibreOffice do not both size
-    rows of a generated file on open (LibreOffice keeps the default height), so heights are
-    written; people may still resize rows on the protected sheet."""
+    """Set each row's height to show its wrapped text (the tracker's estimate,
+    :func:`xladdin.core.printing.row_height`). Excel and LibreOffice do not both size rows of
+    a generated file on open (LibreOffice keeps the default height), so heights are written;
+    people may still resize rows on the protected sheet."""
     for row in ws.iter_rows(min_row=first_row, max_col=len(widths)):
-        lines = 1
-        for cell, width in zip(row, widths, strict=False):
-            if isinstance(cell.value, str) and cell.alignment.wrap_text:
-                lines = max(lines, _lines(cell.value, width))
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = lines * LINE_HEIGHT + 2
+        height = row_height(
+            (cell.value, width)
+            for cell, width in zip(row, widths, strict=False)
+            if isinstance(cell.value, str) and cell.alignment.wrap_text
+        )
+        if height is not None:
+            ws.row_dimensions[row[0].row].height = height
 
 
 def _header_block(ws: Worksheet, lines: dict[CellRef, str]) -> None:
@@ -218,7 +210,7 @@ def _form_sheet(ws: Worksheet, form: AgencyForm) -> None:
     row, col = FORM_REPORT_DATE_CELL
     # Column A is as narrow as a task key: the label takes two lines there.
     ws.cell(row=row, column=col - 1).alignment = Alignment(horizontal="right", wrap_text=True)
-    ws.row_dimensions[row].height = 2 * LINE_HEIGHT + 2
+    ws.row_dimensions[row].height = height_of(2)
     date_cell = ws.cell(row=row, column=col)
     date_cell.protection = _UNLOCKED
     date_cell.fill = _EDITABLE_FILL

@@ -19,6 +19,7 @@ from lxml import etree
 
 from ..core.errors import WorkbookFormatError
 from ..core.table import col_index, col_letter
+from .rowfit import RowFit, fitted_attrs, raw_cell_text
 from .sheetxml import cell_xml, column_styles, find_sheet_data, qualified_attrs, replace_sheet_data
 from .xlsxpkg import NS_MAIN, parse_xml
 
@@ -107,14 +108,38 @@ def _check(cells: Mapping[tuple[int, int], Any], clear_from_row: int) -> None:
             raise ValueError(f"cell ({r}, {c}) is outside the worksheet")
 
 
+def _wraps_text(
+    raw: bytes, r: int, writes: Mapping[int, Any], col_styles: Mapping[int, int], fit: RowFit
+) -> bool:
+    """Whether a text is written into a wrapping cell of this row (its height may change)."""
+    for c, value in writes.items():
+        if not isinstance(value, str):
+            continue
+        ref = f'<c r="{col_letter(c)}{r}"'.encode()
+        i = raw.find(ref)
+        if i >= 0:
+            style = _CELL_STYLE.match(raw[i : raw.find(b">", i) + 1])
+            if fit.wraps(int(style.group(1)) if style else None):
+                return True
+        elif fit.wraps(col_styles.get(c)):
+            return True
+    return False
+
+
 def grid_sheet_xml(
-    sheet_xml: bytes, cells: Mapping[tuple[int, int], Any], *, clear_from_row: int
+    sheet_xml: bytes,
+    cells: Mapping[tuple[int, int], Any],
+    *,
+    clear_from_row: int,
+    fit: RowFit | None = None,
 ) -> bytes:
     """The worksheet with rows >= ``clear_from_row`` emptied and ``cells`` set.
 
     A written cell keeps the style of the cell it replaces, else takes its column's
     ``<col style>``; ``None`` leaves the cell empty (an existing cell keeps its style).
-    Rows above ``clear_from_row`` that receive no cell keep their exact bytes.
+    Rows above ``clear_from_row`` that receive no cell keep their exact bytes. With
+    ``fit``, a new row, and a row getting a text in a wrapping cell, is as tall as its
+    wrapped text needs (see :mod:`rowfit`); other rows keep their height.
     """
     _check(cells, clear_from_row)
     m = find_sheet_data(sheet_xml)
@@ -149,7 +174,10 @@ def grid_sheet_xml(
         if r >= clear_from_row:
             continue
         writes = by_row.pop(r, None)
-        fast = _patch_row_fast(raw, r, writes) if writes is not None else None
+        refit = (
+            fit is not None and writes is not None and _wraps_text(raw, r, writes, col_styles, fit)
+        )
+        fast = _patch_row_fast(raw, r, writes) if writes is not None and not refit else None
         if fast is not None and writes is not None:
             out[r] = fast.decode()
             last_row, last_col = max(last_row, r), max(last_col, _last_col(fast), *writes)
@@ -168,13 +196,13 @@ def grid_sheet_xml(
         else:
             old = _old_cells(el, raw)
             attrs = {k: v for k, v in qualified_attrs(el).items() if k not in ("r", "spans")}
-            out[r] = _row_xml(r, attrs, old, writes, col_styles)
+            out[r] = _row_xml(r, attrs, old, writes, col_styles, fit if refit else None)
             used = [*old, *writes]
         if used:
             last_row = max(last_row, r)
             last_col = max(last_col, *used)
     for r, writes in by_row.items():
-        row = _row_xml(r, {}, {}, writes, col_styles)
+        row = _row_xml(r, {}, {}, writes, col_styles, fit)
         if row:
             out[r] = row
             last_row = max(last_row, r)
@@ -212,18 +240,26 @@ def _row_xml(
     old: Mapping[int, _OldCell],
     writes: Mapping[int, Any],
     col_styles: Mapping[int, int],
+    fit: RowFit | None = None,
 ) -> str:
     cells = {c: cell.raw for c, cell in old.items()}
+    texts: dict[int, tuple[int, object, int | None]] = {}
     for c, value in writes.items():
         prev = old.get(c)
         if prev is None and value is None:
             continue
         style = prev.style if prev is not None else col_styles.get(c)
         cx = cell_xml(f"{col_letter(c)}{r}", value, style)
+        texts[c] = (c, value, style)
         if cx:
             cells[c] = cx
         else:
             cells.pop(c, None)
+    if fit is not None:
+        for c, cell in old.items():
+            if c not in texts and fit.wraps(cell.style):
+                texts[c] = (c, raw_cell_text(cell.raw, fit.shared), cell.style)
+        attrs = fitted_attrs(attrs, fit.height(texts.values()))
     if not cells and not attrs:
         return ""
     a = "".join(f' {k}="{escape(v, {chr(34): "&quot;"})}"' for k, v in attrs.items())

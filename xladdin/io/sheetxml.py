@@ -22,6 +22,7 @@ from lxml import etree
 from ..core.errors import WorkbookFormatError
 from ..core.layout import CELL_TEXT_LIMIT
 from ..core.table import col_index, col_letter
+from .rowfit import RowFit, fitted_attrs
 from .xlsxpkg import NS_MAIN, XlsxPackage, parse_xml
 
 _C = f"{{{NS_MAIN}}}c"
@@ -271,11 +272,13 @@ def build_rows(
     keys: Sequence[str] | None,
     header: Sequence[str] | None,
     key_col: int | None,
+    fit: RowFit | None = None,
 ) -> tuple[str, int, int]:
     """The new ``<sheetData>`` body; returns (xml, last row, last column).
 
     Cells in ``positions`` get the new values (keeping the old cell's style); every
-    other cell of the old row with the same key moves along unchanged.
+    other cell of the old row with the same key moves along unchanged. With ``fit`` each
+    row's height is estimated from its wrapped text (a height set by hand is kept).
     """
     owned = set(positions)
     old_rows = state.rows_by_key(key_col)
@@ -296,19 +299,25 @@ def build_rows(
         old = old_rows.get(key)
         old_cells = old.cells if old is not None else {}
         cells_by_col: dict[int, str] = {}
+        texts: list[tuple[int, object, int | None]] = []
         for p, v in zip(positions, values, strict=True):
             prev = old_cells.get(p)
             style = int(prev.get("s", "0")) if prev is not None and prev.get("s") else None
-            cx = cell_xml(
-                f"{col_letter(p)}{r}", v, style if style is not None else state.col_styles.get(p)
-            )
+            style = style if style is not None else state.col_styles.get(p)
+            cx = cell_xml(f"{col_letter(p)}{r}", v, style)
             if cx:
                 cells_by_col[p] = cx
+                texts.append((p, clean_text(v) if isinstance(v, str) else v, style))
         for p, c in old_cells.items():
             if p not in owned:
                 raw = _strip_ns(etree.tostring(c))
                 cells_by_col[p] = _readdress(raw, f"{col_letter(p)}{r}").decode()
-        attrs = _row_attrs(old.attrs) if old is not None else ""
+                own = c.get("s")
+                texts.append((p, _cell_text(c, state.shared_strings), int(own) if own else None))
+        old_attrs = old.attrs if old is not None else {}
+        if fit is not None:
+            old_attrs = fitted_attrs(old_attrs, fit.height(texts))
+        attrs = _row_attrs(old_attrs)
         body = "".join(cells_by_col[p] for p in sorted(cells_by_col))
         out.append(f'<row r="{r}"{attrs}>{body}</row>' if body or attrs else f'<row r="{r}"/>')
     return "".join(out), max(r, 1), max_col
@@ -342,9 +351,14 @@ def replace_sheet_data(sheet_xml: bytes, body: str, last_row: int, last_col: int
 
 
 def append_xml_rows(
-    sheet_xml: bytes, first_row: int, rows: Sequence[Sequence[Any]], styles: Mapping[int, int]
+    sheet_xml: bytes,
+    first_row: int,
+    rows: Sequence[Sequence[Any]],
+    styles: Mapping[int, int],
+    fit: RowFit | None = None,
 ) -> bytes:
-    """Append rows after the last one without touching the existing rows (audit log)."""
+    """Append rows after the last one without touching the existing rows (audit log);
+    with ``fit``, each new row is as tall as its wrapped text needs."""
     m = find_sheet_data(sheet_xml)
     if m is None:
         raise WorkbookFormatError("Trang tính không có phần dữ liệu (sheetData).")
@@ -356,7 +370,13 @@ def append_xml_rows(
             cell_xml(f"{col_letter(i + 1)}{r}", v, styles.get(i + 1)) for i, v in enumerate(values)
         )
         last_col = max(last_col, len(values))
-        parts.append(f'<row r="{r}">{cells}</row>')
+        height = (
+            fit.height((i + 1, v, styles.get(i + 1)) for i, v in enumerate(values))
+            if fit is not None
+            else None
+        )
+        ht = f' ht="{height:g}"' if height is not None else ""
+        parts.append(f'<row r="{r}"{ht}>{cells}</row>')
     new_rows = "".join(parts).encode()
     seg = sheet_xml[m.start() : m.end()]
     if seg.endswith(b"/>"):

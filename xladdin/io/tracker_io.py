@@ -30,6 +30,7 @@ from ..core.table import column_positions, config_values, table_from_rows
 from . import files
 from .chartxml import update_first_chart
 from .gridxml import MAX_ROW, grid_sheet_xml
+from .rowfit import RowFit, wrap_styles
 from .sheetxml import (
     append_xml_rows,
     build_rows,
@@ -53,6 +54,7 @@ class TrackerWorkbook:
         self._calamine: Any = None
         self._sheet_rows: dict[str, list[list[Any]]] = {}  # as read from the file's bytes
         self._percent: dict[str, set[tuple[int, int]]] = {}  # per sheet, until it is written
+        self._wrapping: frozenset[int] | None = None  # the styles that wrap text
         self._locked = False
         self.backup_dir: Path | None = None
         self.last_backup: Path | None = None
@@ -162,7 +164,13 @@ class TrackerWorkbook:
         )
         key_col = positions[key_field] if key_field else None
         body, last_row, last_col = build_rows(
-            state, pos_list, values, keys, [c.header for c in columns], key_col
+            state,
+            pos_list,
+            values,
+            keys,
+            [c.header for c in columns],
+            key_col,
+            self._row_fit(self.pkg.read(part)),
         )
         xml = replace_sheet_data(self.pkg.read(part), body, last_row, last_col)
         self.pkg.write(part, xml)
@@ -179,9 +187,16 @@ class TrackerWorkbook:
         xml = self.pkg.read(part)
         values = [[rec.get(c.field) for c in columns] for rec in records]
         first = max(last_row_number(xml), 1) + 1  # row 1 is the header even on an empty sheet
-        xml = append_xml_rows(xml, first, values, column_styles(xml))
+        xml = append_xml_rows(xml, first, values, column_styles(xml), self._row_fit(xml))
         self.pkg.write(part, xml)
         self._mark(sheet)
+
+    def _row_fit(self, sheet_xml: bytes) -> RowFit:
+        """Row heights for a write of this sheet: its widths, the workbook's wrap styles."""
+        if self._wrapping is None:
+            styles = self.pkg.read("xl/styles.xml") if self.pkg.has("xl/styles.xml") else None
+            self._wrapping = wrap_styles(styles)
+        return RowFit(sheet_xml, self._wrapping, self.pkg.shared_strings)
 
     def has_changes(self) -> bool:
         """Whether any part differs from the file as opened (or last saved): a validate that
@@ -251,7 +266,10 @@ class TrackerWorkbook:
         points). A sheet whose chart a user deleted just gets the cells."""
         part = self.pkg.sheet_part(sheet)
         keep_all = MAX_ROW + 1  # one past Excel's last row
-        xml = grid_sheet_xml(self.pkg.read(part), cells, clear_from_row=clear_from_row or keep_all)
+        xml = self.pkg.read(part)
+        xml = grid_sheet_xml(
+            xml, cells, clear_from_row=clear_from_row or keep_all, fit=self._row_fit(xml)
+        )
         self.pkg.write(part, xml)
         if chart is not None:
             self.set_chart(sheet, chart)

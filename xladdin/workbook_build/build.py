@@ -33,9 +33,11 @@ from ..core.layout import (
     TASK_COLUMNS,
     Column,
 )
+from ..core.printing import PRINTED_SHEETS, printed_columns, row_height
 from ..core.table import col_letter
 from ..io.chartxml import CT_CHART, CT_DRAWING
 from ..io.sheetxml import cell_xml
+from .printsetup import defined_names, legend_cells, legend_cols, table_page_xml
 from .ribbon import ribbon_module, ribbon_xml
 from .styles import (
     HEAD,
@@ -46,7 +48,7 @@ from .styles import (
     STYLES,
     conditional_xml,
 )
-from .summary_sheet import summary_parts, summary_sheet_xml
+from .summary_sheet import summary_last_printed_col, summary_parts, summary_sheet_xml
 from .vba_project import build_vba_project
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -64,14 +66,31 @@ class SheetSpec:
     validations: str = ""
     title: str = ""
     conditional: str = ""
+    legend: bool = False  # the row colours' legend right of the header row
 
 
-def _cols(columns: Sequence[Column]) -> str:
+def _row_height(columns: Sequence[Column], values: Sequence[object]) -> str:
+    """`` ht="…"`` for a template row whose wrapped text needs more than one line."""
+    height = row_height(
+        (v, c.width)
+        for c, v in zip(columns, values, strict=True)
+        if c.kind == "wrap" and isinstance(v, str)
+    )
+    return f' ht="{height:g}"' if height is not None else ""
+
+
+def _legend_col(columns: Sequence[Column]) -> int:
+    return len(columns) + 2  # one empty column between the table and the legend
+
+
+def _cols(columns: Sequence[Column], legend: bool = False) -> str:
     out = []
     for i, c in enumerate(columns, start=1):
         out.append(
             f'<col min="{i}" max="{i}" width="{c.width}" style="{STYLE_BY_KIND[c.kind]}" customWidth="1"/>'
         )
+    if legend:
+        out.append(legend_cols(_legend_col(columns)))
     return f"<cols>{''.join(out)}</cols>" if out else ""
 
 
@@ -108,13 +127,15 @@ def _sheet_xml(spec: SheetSpec, selected: bool) -> str:
             cell_xml(f"{col_letter(i)}1", c.header, STYLE_HEADER)
             for i, c in enumerate(spec.columns, 1)
         )
+        if spec.legend:
+            cells += legend_cells(_legend_col(spec.columns))
         rows.append(f'<row r="1" ht="33" customHeight="1">{cells}</row>')
     for n, values in enumerate(spec.rows, start=2):
         cells = "".join(
             cell_xml(f"{col_letter(i)}{n}", v, STYLE_BY_KIND[c.kind])
             for i, (c, v) in enumerate(zip(spec.columns, values, strict=True), 1)
         )
-        rows.append(f'<row r="{n}">{cells}</row>')
+        rows.append(f'<row r="{n}"{_row_height(spec.columns, values)}>{cells}</row>')
     nrows = len(spec.rows) + 1
     pane = (
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
@@ -131,14 +152,22 @@ def _sheet_xml(spec: SheetSpec, selected: bool) -> str:
         + f'<dimension ref="A1:{last}{nrows}"/>'
         + f'<sheetViews><sheetView workbookViewId="0"{tab}>{pane}</sheetView></sheetViews>'
         + '<sheetFormatPr defaultRowHeight="15.75"/>'
-        + _cols(spec.columns)
+        + _cols(spec.columns, spec.legend)
         + f"<sheetData>{''.join(rows)}</sheetData>"
         + autofilter
         + spec.conditional
         + spec.validations
-        + '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-        + '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        + _page(spec)
         + "</worksheet>"
+    )
+
+
+def _page(spec: SheetSpec) -> str:
+    if spec.name in PRINTED_SHEETS:
+        return table_page_xml(spec.name, spec.columns)
+    return (
+        '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
     )
 
 
@@ -168,6 +197,7 @@ def sheet_specs() -> list[SheetSpec]:
             TASK_COLUMNS,
             validations=_task_validations(),
             conditional=conditional_xml(SHEET_TASKS, TASK_COLUMNS, row_colours=True),
+            legend=True,
         ),
         SheetSpec(
             SHEET_AGENCIES,
@@ -261,7 +291,16 @@ def _workbook_xml(specs: Sequence[SheetSpec]) -> str:
         f'<sheet name={quoteattr(s.name)} sheetId="{i}"{hidden if s.hidden else ""} r:id="rId{i}"/>'
         for i, s in enumerate(specs, 1)
     )
-    titles = f'<definedName name="_xlnm.Print_Titles" localSheetId="0">\'{SHEET_TASKS}\'!$1:$1</definedName>'
+    printed = [
+        (
+            s.name,
+            summary_last_printed_col()
+            if s.name == SHEET_SUMMARY
+            else len(printed_columns(s.name, s.columns)),
+        )
+        for s in specs
+    ]
+    titles = defined_names(printed)
     return (
         HEAD
         + f"<workbook {NS}>"

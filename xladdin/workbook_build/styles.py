@@ -72,8 +72,39 @@ def _dxfs() -> str:
         f"<border><left {side}</left><right {side}</right><top {side}</top>"
         f"<bottom {side}</bottom></border></dxf>"
     )
-    rows = "".join(f"<dxf>{_solid(argb)}</dxf>" for _, argb, _ in TASK_COLOURS)
+    rows = "".join(
+        f"<dxf>{'<font><b/></font>' if name in BOLD_CLASSES else ''}{_solid(argb)}</dxf>"
+        for name, argb, _ in TASK_COLOURS
+    )
     return f'<dxfs count="{1 + len(TASK_COLOURS)}">{finding}{rows}</dxfs>'
+
+
+# The row colour classes whose text is also bold: a cue that needs no colour vision.
+BOLD_CLASSES = frozenset({"overdue"})
+# The legend of the row colours on "Nhiệm vụ": a title cell, then one cell per class with
+# its fill (cell styles, not conditional formats: they never change).
+STYLE_LEGEND_TITLE = 11
+STYLE_LEGEND = {name: 12 + i for i, (name, _, _) in enumerate(TASK_COLOURS)}
+_FIRST_LEGEND_FILL = 3
+
+
+def _legend_fills() -> str:
+    return "".join(_solid(argb) for _, argb, _ in TASK_COLOURS)
+
+
+def _legend_xfs() -> str:
+    title = (
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
+        'applyAlignment="1"><alignment horizontal="right" vertical="center"/></xf>'
+    )
+    cells = "".join(
+        f'<xf numFmtId="0" fontId="{1 if name in BOLD_CLASSES else 0}" '
+        f'fillId="{_FIRST_LEGEND_FILL + i}" borderId="1" xfId="0" applyFont="1" applyFill="1" '
+        'applyBorder="1" applyAlignment="1">'
+        '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
+        for i, (name, _, _) in enumerate(TASK_COLOURS)
+    )
+    return title + cells
 
 
 _BORDER = '<{0} style="thin"><color rgb="FF8EA9DB"/></{0}>'
@@ -87,15 +118,15 @@ STYLES = (
     '<font><b/><sz val="12"/><name val="Times New Roman"/><family val="1"/></font>'
     '<font><b/><sz val="14"/><name val="Times New Roman"/><family val="1"/></font>'
     "</fonts>"
-    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    f'<fills count="{3 + len(TASK_COLOURS)}"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill>'
     '<fill><patternFill patternType="solid"><fgColor rgb="FFD9E1F2"/><bgColor indexed="64"/>'
-    "</patternFill></fill></fills>"
+    "</patternFill></fill>" + _legend_fills() + "</fills>"
     '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
     f"<border>{''.join(_BORDER.format(s) for s in ('left', 'right', 'top', 'bottom'))}"
     "<diagonal/></border></borders>"
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="11">'
+    f'<cellXfs count="{12 + len(TASK_COLOURS)}">'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" '
     'applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
@@ -115,8 +146,7 @@ STYLES = (
     '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
     'applyAlignment="1"><alignment horizontal="right" vertical="top"/></xf>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
-    'applyAlignment="1"><alignment vertical="center"/></xf>'
-    "</cellXfs>"
+    'applyAlignment="1"><alignment vertical="center"/></xf>' + _legend_xfs() + "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     + _dxfs()
     + "</styleSheet>"
