@@ -18,13 +18,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xladdin.adapters.cli import cli
-from xladdin.book.base import append_log, read_log
+from xladdin.book.base import append_log, archive_log, read_log
 from xladdin.book.file import edit_tracker, open_tracker
 from xladdin.commands.config import set_config
 from xladdin.commands.log import read_whole_log
 from xladdin.core.layout import LOG_COLUMNS, SHEET_LOG
 from xladdin.core.log_archive import ROW_ID, keep_rows_setting, plan_archive, row_id
-from xladdin.io.log_archive_io import archive_files, archive_path, read_archive
+from xladdin.io.log_archive_io import archive_files, read_archive
 from xladdin.io.workspace import Workspace
 
 START = datetime(2026, 12, 20, 9, 0)
@@ -68,8 +68,11 @@ def same(a: Any, b: Any) -> bool:
 
 
 def append(ws: Workspace, records: list[dict[str, Any]]) -> int:
+    """What a merge does: append, save, then move what is over the allowance and save."""
     with edit_tracker(ws.workbook) as book:
-        moved = append_log(book, records)
+        append_log(book, records)
+        book.save()
+        moved = archive_log(book)
         book.save()
     return moved
 
@@ -94,22 +97,28 @@ def test_rows_go_to_the_year_of_their_time() -> None:
 
 
 def test_the_setting() -> None:
-    assert keep_rows_setting("") == 20000 and keep_rows_setting("5.000") == 5000
-    assert keep_rows_setting("0") == 0 and keep_rows_setting("nhiều") == 20000
+    assert keep_rows_setting("") == 5000 and keep_rows_setting("20.000") == 20000
+    assert keep_rows_setting("0") == 0 and keep_rows_setting("nhiều") == 5000
 
 
 # -- on a real tracker ----------------------------------------------------------------------------
 def test_old_rows_move_and_the_log_reads_as_one(imported: Workspace) -> None:
     set_config({"log_keep_rows": "40"}, workbook=imported.workbook)
     before = read_log(open_tracker(imported.workbook))
-    batches = [rows(30), rows(30, START + timedelta(days=20), "b"), rows(30, START, "c")]
+    batches = [
+        rows(30),
+        rows(30, START + timedelta(days=20), "b"),
+        rows(30, START + timedelta(days=25), "c"),
+    ]
     moved = sum(append(imported, batch) for batch in batches)  # the second is in January 2027
     added = [r for batch in batches for r in batch]
     sheet = read_log(open_tracker(imported.workbook))
     # Only rows already saved move: the sheet keeps half the allowance or the last batch.
-    assert len(sheet) <= max(40 // 2, 30) and moved == len(before) + len(added) - len(sheet)
+    assert len(sheet) <= 40 and moved == len(before) + len(added) - len(sheet)
     folder = imported.root / "archive" / "nhat-ky"
-    assert [p.name for p in archive_files(folder)] == ["NhatKy_2026.xlsx", "NhatKy_2027.xlsx"]
+    found = archive_files(folder)
+    years = [p.parent.name for p in found]
+    assert years[0] == "2026" and years[-1] == "2027"
 
     whole = read_whole_log(imported.workbook)
     assert len(whole.rows) == len(before) + len(added)  # every row, none twice
@@ -119,7 +128,7 @@ def test_old_rows_move_and_the_log_reads_as_one(imported: Workspace) -> None:
             assert same(want.get(c.field), got.get(c.field)), (c.field, want, got)
 
     # A person opens the archive without our tool: a plain workbook with the log's headers.
-    wb = openpyxl.load_workbook(archive_path(folder, 2026))
+    wb = openpyxl.load_workbook(found[0])
     sheet_rows = list(wb[SHEET_LOG].iter_rows(values_only=True))
     assert list(sheet_rows[0][: len(LOG_COLUMNS)]) == [c.header for c in LOG_COLUMNS]
     assert isinstance(sheet_rows[1][0], datetime)
@@ -143,8 +152,7 @@ def test_a_kill_between_archive_and_tracker_loses_and_repeats_nothing(
     imported: Workspace,
 ) -> None:
     set_config({"log_keep_rows": "20"}, workbook=imported.workbook)
-    before = len(read_log(open_tracker(imported.workbook)))
-    tracker = imported.workbook.read_bytes()
+    before = len(read_log(open_tracker(imported.workbook))) + 50
     script = textwrap.dedent(
         f"""
         import os, signal, sys
@@ -153,23 +161,27 @@ def test_a_kill_between_archive_and_tracker_loses_and_repeats_nothing(
         from test_log_archive import rows
         from xladdin.book.base import append_log
         from xladdin.book.file import edit_tracker
+        from xladdin.book.base import archive_log
         with edit_tracker(Path({str(imported.workbook)!r})) as book:
             append_log(book, rows(50))
-            os.kill(os.getpid(), signal.SIGKILL)  # archive written, tracker not saved
+            book.save()
+            archive_log(book)
+            os.kill(os.getpid(), signal.SIGKILL)  # archive written, rows not yet dropped
         """
     )
     proc = subprocess.run([sys.executable, "-c", script], check=False)
     assert proc.returncode == -9
-    assert imported.workbook.read_bytes() == tracker  # the tracker as it was
+    assert len(read_log(open_tracker(imported.workbook))) == before  # nothing dropped
     (archive,) = archive_files(imported.root / "archive" / "nhat-ky")
     in_archive = read_archive(archive)
     assert in_archive  # the rows are in both places now
     assert len(read_whole_log(imported.workbook).rows) == before  # and counted once
 
-    append(imported, rows(50))  # the same move again, then done
+    append(imported, rows(5, START + timedelta(days=3), "d"))  # the next merge's move
     whole = read_whole_log(imported.workbook)
-    assert len(whole.rows) == before + 50
-    ids = [r[ROW_ID] for r in read_archive(archive)]
+    assert len(whole.rows) == before + 5
+    folder = imported.root / "archive" / "nhat-ky"
+    ids = [r[ROW_ID] for f in archive_files(folder) for r in read_archive(f)]
     assert len(ids) == len(set(ids))  # nothing archived twice
 
 
@@ -180,11 +192,13 @@ def test_without_an_allowance_nothing_moves(imported: Workspace) -> None:
     assert os.path.exists(imported.workbook)
 
 
-@given(st.integers(1, 300), st.integers(1, 100), st.integers(0, 300))
-def test_rows_not_yet_saved_never_move(n: int, limit: int, saved: int) -> None:
-    recs = rows(n)
-    plan = plan_archive(recs, limit, saved=min(saved, n))
-    if plan is not None:
-        moved = [r["file"] for y in sorted(plan.by_year) for r in plan.by_year[y]]
-        assert moved == [r["file"] for r in recs[: len(moved)]]
-        assert len(moved) <= min(saved, n)
+def test_each_agencys_latest_receipt_stays() -> None:
+    """Merging judges a new return against the agency's latest receipt row: it never moves."""
+    recs = rows(40)
+    receipt = {**recs[3], "action": "Nhận phiếu", "agency": "STC – Sở Tài chính"}
+    older = {**recs[1], "action": "Nhận phiếu", "agency": "STC – Sở Tài chính"}
+    recs[1], recs[3] = older, receipt
+    plan = plan_archive(recs, 10)
+    assert plan is not None
+    assert receipt in plan.keep and older not in plan.keep
+    assert len(plan.keep) == 10 // 2 + 1

@@ -122,15 +122,11 @@ def read_log(book: Book) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in rec.items() if k != "_row"} for rec in frame.to_dict("records")]
 
 
-def append_log(book: Book, records: Sequence[Mapping[str, Any]]) -> int:
-    """Append audit-log rows; when "Nhật ký" then holds more rows than "Cấu hình" allows,
-    first move the oldest to the yearly archives (:mod:`xladdin.core.log_archive`). Rows
-    are written by position, so a header cell missing from an older tracker's log is
-    written first. Returns the number of rows moved to the archives."""
-    from ..core.log_archive import keep_rows_setting, plan_archive
-
+def append_log(book: Book, records: Sequence[Mapping[str, Any]]) -> None:
+    """Append audit-log rows. Rows are written by position, so a header cell missing from
+    an older tracker's log is written first, where the row's value for it will go."""
     if not records:
-        return 0
+        return
     rows = book.rows(SHEET_LOG)
     header = list(rows[0]) if rows else []
     missing = {
@@ -140,21 +136,35 @@ def append_log(book: Book, records: Sequence[Mapping[str, Any]]) -> int:
     }
     if missing:
         book.write_cells(SHEET_LOG, missing)
+    book.append_rows(SHEET_LOG, LOG_COLUMNS, records)
+
+
+def archive_log(book: Book) -> int:
+    """When "Nhật ký" holds more rows than "Cấu hình" allows, move the oldest to the yearly
+    archives (:mod:`xladdin.core.log_archive`); call it on a saved book, then save again.
+    Returns the number of rows moved."""
+    from ..core.log_archive import keep_rows_setting, plan_archive
+
+    drop = getattr(book, "drop_leading_rows", None)
+    if drop is None:  # Excel open: the next write on the file (the scheduled job) does it
+        return 0
     config = read_config(book)
     limit = keep_rows_setting(config.get("log_keep_rows"))
-    existing = read_log(book) if limit and len(rows) + len(records) > limit + 1 else []
-    plan = plan_archive([*existing, *records], limit, saved=len(existing)) if existing else None
-    if plan is None:
-        book.append_rows(SHEET_LOG, LOG_COLUMNS, records)
+    if not limit or last_used_row(book.rows(SHEET_LOG)) - 1 <= limit:
         return 0
-    from ..io.log_archive_io import FOLDER, append_to_archive, archive_path
+    plan = plan_archive(read_log(book), limit)
+    if plan is None:
+        return 0
+    from ..io.log_archive_io import FOLDER, append_to_archive
 
     folder = book.workspace.folder(config, "archive_dir") / FOLDER
     # The archive first, checked; only then does the tracker drop the rows (saved by the
     # caller): a move stopped in between leaves rows in both, never in neither.
     for year, moved in sorted(plan.by_year.items()):
-        append_to_archive(archive_path(folder, year), moved)
-    book.write_table(SHEET_LOG, LOG_COLUMNS, plan.keep)
+        append_to_archive(folder, year, moved)
+    # Cut as bytes, not rewritten: rewriting a long log is what made a merge's memory grow.
+    drop(SHEET_LOG, plan.cut)
+    book.append_rows(SHEET_LOG, LOG_COLUMNS, plan.head_kept)
     return plan.moved
 
 

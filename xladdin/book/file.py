@@ -87,6 +87,10 @@ class FileBook:
         are the "Kiểm tra" rows, and the conditional format built into the template
         highlights the cells they name in Excel and LibreOffice alike."""
 
+    def drop_leading_rows(self, sheet: str, count: int) -> None:
+        """The file backend only (the log archive): the first ``count`` data rows go."""
+        self._writing().drop_leading_rows(sheet, count)
+
     def save(self) -> Path | None:
         tracker = self._writing()
         if not tracker.changed_sheets or not tracker.has_changes():

@@ -24,7 +24,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..book.base import Book, append_log, header_positions, read_config, read_data, read_log
+from ..book.base import (
+    Book,
+    append_log,
+    archive_log,
+    header_positions,
+    read_config,
+    read_data,
+    read_log,
+)
 from ..book.file import edit_tracker, open_tracker
 from ..core.layout import SHEET_TASKS, TASK_COLUMNS
 from ..core.merge import (
@@ -184,6 +192,9 @@ def run(
         book.write_cells(SHEET_TASKS, grid)
         append_log(book, plan.log_rows)
         backup = book.save()
+        # Only rows already saved may move to the archive: a second, smaller write.
+        if archive_log(book):
+            book.save()
     results = [*results, *plan.results]
     return finish(ws, config, period, inbox, results, backup, now, archive=archive)
 

@@ -219,7 +219,7 @@ CONFIG_ITEMS: tuple[ConfigItem, ...] = (
     ConfigItem(
         "log_keep_rows",
         "Số dòng tối đa của trang “Nhật ký”",
-        "20000",
+        "5000",
         "Khi vượt số này, các dòng cũ nhất được chuyển sang tệp lưu trữ theo năm "
         "(thư mục lưu phiếu đã xử lý, thư mục con nhat-ky); ghi 0 để không chuyển.",
     ),

@@ -1,9 +1,9 @@
 """Which audit-log rows stay in the tracker and which move to the yearly archive (pure).
 
 "Nhật ký" grows by thousands of rows per monthly merge; kept whole in the tracker it slows
-every write and, after a few years, Excel itself. When the sheet holds more rows than
-"Cấu hình" allows, the oldest rows move to one archive workbook per year (by the row's time)
-until half the allowance is left, so archiving happens once every many merges, not on each.
+every write (each merge reads it) and, after a few years, Excel itself. After a write, when
+the sheet holds more rows than "Cấu hình" allows, the oldest rows (all already saved) move
+to the archive of their year until half the allowance is left.
 
 Every archived row carries a fingerprint of its values. A move writes the archive first and
 checks the rows are there before the tracker drops them: a move stopped between the two
@@ -21,10 +21,13 @@ from datetime import date, datetime
 from typing import Any
 
 from .layout import LOG_ARCHIVE_COLUMNS, LOG_COLUMNS, LOG_ROW_ID
+from .model import nfc
+
+RECEIPT = "Nhận phiếu"  # core.merge.ACTION_RECEIVED (merge imports heavier modules)
 
 ROW_ID = LOG_ROW_ID
 ARCHIVE_COLUMNS = LOG_ARCHIVE_COLUMNS
-DEFAULT_KEEP_ROWS = 20000
+DEFAULT_KEEP_ROWS = 5000
 
 
 def _plain(value: Any) -> Any:
@@ -61,37 +64,41 @@ def year_of(record: Mapping[str, Any]) -> int | None:
 @dataclass(frozen=True)
 class ArchivePlan:
     by_year: dict[int, list[dict[str, Any]]]  # rows to archive, with their ROW_ID, oldest first
-    keep: list[dict[str, Any]]  # the rows that stay in the sheet, in order
+    cut: int  # the first ``cut`` rows leave the sheet …
+    head_kept: list[dict[str, Any]]  # … and these of them are written back after the others
+    keep: list[dict[str, Any]]  # the rows that stay in the sheet
 
     @property
     def moved(self) -> int:
         return sum(len(rows) for rows in self.by_year.values())
 
 
-def plan_archive(
-    records: Sequence[Mapping[str, Any]], limit: int, *, saved: int | None = None
-) -> ArchivePlan | None:
+def plan_archive(records: Sequence[Mapping[str, Any]], limit: int) -> ArchivePlan | None:
     """The rows to move when the sheet holds more than ``limit`` rows (None: nothing to do).
-    The newest ``limit // 2`` rows stay; a row without a readable time goes with the year
-    of the row before it (or stays, at the very start). Only the first ``saved`` rows (those
-    already in the tracker on disk) may move: rows of a write that may still fail never
-    reach the archive."""
+
+    The newest ``limit // 2`` rows stay, and so does each agency's latest receipt row
+    ("Nhận phiếu"): merging judges a new return against it. A row without a readable time
+    goes with the year of the row before it (or stays, at the very start)."""
     if limit <= 0 or len(records) <= limit:
         return None
-    cut = min(len(records) - limit // 2, len(records) if saved is None else saved)
-    if cut <= 0:
-        return None
+    cut = len(records) - limit // 2
+    latest: dict[str, int] = {}
+    for i, rec in enumerate(records):
+        if nfc(rec.get("action")) == RECEIPT:
+            latest[nfc(rec.get("agency")).split(" ")[0]] = i
+    pinned = set(latest.values())
     by_year: dict[int, list[dict[str, Any]]] = {}
-    keep: list[dict[str, Any]] = []
+    head: list[dict[str, Any]] = []
     year: int | None = None
-    for rec in records[:cut]:
+    for i, rec in enumerate(records[:cut]):
         year = year_of(rec) or year
-        if year is None:
-            keep.append(dict(rec))
+        if year is None or i in pinned:
+            head.append(dict(rec))
             continue
         by_year.setdefault(year, []).append({**rec, ROW_ID: row_id(rec)})
-    keep.extend(dict(r) for r in records[cut:])
-    return ArchivePlan(by_year, keep)
+    if not by_year:
+        return None
+    return ArchivePlan(by_year, cut, head, [*head, *(dict(r) for r in records[cut:])])
 
 
 def keep_rows_setting(text: str | None) -> int:

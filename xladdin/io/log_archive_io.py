@@ -1,15 +1,18 @@
-"""The yearly archives of the audit log: ``<archive>/nhat-ky/NhatKy_<year>.xlsx``.
+"""The archives of the audit log: ``<archive>/nhat-ky/<year>/NhatKy_<first row's time>.xlsx``.
 
-An .xlsx per year rather than a database: the office opens it in Excel or LibreOffice like
-any other workbook, with the same columns as "Nhật ký" plus each row's fingerprint. New rows
-are appended to the sheet's XML (the rows already there are not re-encoded) and the file is
-replaced atomically; see :mod:`xladdin.core.log_archive` for the order of a move.
+One workbook per move, in a folder per year, rather than one growing file or a database: the
+office opens each in Excel or LibreOffice like any other workbook (same columns as "Nhật ký"
+plus each row's fingerprint), and a move writes only the rows it moves, so its cost and
+memory do not grow with the years. A move stopped before the tracker dropped its rows can
+only overlap the newest archive file: the next move reads that one file and skips what it
+holds. See :mod:`xladdin.core.log_archive` for the order of a move.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,36 +29,44 @@ PREFIX = "NhatKy_"
 _FORMATS = {"datetime": "dd/mm/yyyy hh:mm:ss", "date": "dd/mm/yyyy", "code": "@"}
 
 
-def archive_path(folder: Path, year: int) -> Path:
-    return Path(folder) / f"{PREFIX}{year}.xlsx"
-
-
 def archive_files(folder: Path) -> list[Path]:
-    """The archives in year order."""
-    if not Path(folder).is_dir():
+    """Every archive file, oldest first (year folders, then file names: times)."""
+    root = Path(folder)
+    if not root.is_dir():
         return []
-    found = [p for p in Path(folder).glob(f"{PREFIX}*.xlsx") if p.stem[len(PREFIX) :].isdigit()]
-    return sorted(found, key=lambda p: int(p.stem[len(PREFIX) :]))
+    years = sorted(
+        (p for p in root.iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: int(p.name)
+    )
+    return [f for y in years for f in sorted(y.glob(f"{PREFIX}*.xlsx"))]
 
 
-def _empty_archive(year: int) -> bytes:
+def _archive_bytes(rows: Sequence[Mapping[str, Any]], year: int) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET_LOG
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET_LOG)
     for i, col in enumerate(ARCHIVE_COLUMNS, start=1):
-        cell = ws.cell(1, i, col.header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        dim = ws.column_dimensions[get_column_letter(i)]
-        dim.width = col.width
-        # Column styles: rows appended later take them (see sheetxml.column_styles).
-        dim.number_format = _FORMATS.get(col.kind, "General")
+        ws.column_dimensions[get_column_letter(i)].width = col.width
     ws.freeze_panes = "A2"
+    bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    header = []
+    for col in ARCHIVE_COLUMNS:
+        cell = WriteOnlyCell(ws, value=col.header)
+        cell.font, cell.alignment = bold, top
+        header.append(cell)
+    ws.append(header)
+    formats = [_FORMATS.get(c.kind) for c in ARCHIVE_COLUMNS]
+    for rec in rows:
+        line = []
+        for col, fmt in zip(ARCHIVE_COLUMNS, formats, strict=True):
+            cell = WriteOnlyCell(ws, value=rec.get(col.field))
+            if fmt and col.kind != "code":
+                cell.number_format = fmt
+            line.append(cell)
+        ws.append(line)
     wb.properties.title = f"Nhật ký năm {year} (lưu trữ của sổ theo dõi nhiệm vụ)"
     buf = io.BytesIO()
     wb.save(buf)
@@ -78,24 +89,26 @@ def archived_ids(path: Path) -> set[str]:
     return {nfc(r.get(ROW_ID)) for r in read_archive(path) if r.get(ROW_ID)}
 
 
-def append_to_archive(path: Path, rows: Sequence[Mapping[str, Any]]) -> int:
-    """Append the rows the archive does not have yet; check they are all there before
-    returning. The number of rows written (0 when a stopped move had written them)."""
-    path = Path(path)
-    if not path.exists():
-        year = int(path.stem[len(PREFIX) :])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        files.atomic_write(path, _empty_archive(year))
-    have = archived_ids(path)
+def append_to_archive(folder: Path, year: int, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Write ``rows`` (of ``year``) as a new archive file, leaving out those the newest
+    file of that year already holds; check every row is then archived. Returns the number
+    of rows written (0 when a stopped move had written them all)."""
+    target_dir = Path(folder) / str(year)
+    earlier = sorted(target_dir.glob(f"{PREFIX}*.xlsx")) if target_dir.is_dir() else []
+    have = archived_ids(earlier[-1]) if earlier else set()
     new = [r for r in rows if nfc(r.get(ROW_ID)) not in have]
+    written: set[str] = set()
     if new:
-        book = TrackerWorkbook.open(path)
-        book.append_rows(SHEET_LOG, ARCHIVE_COLUMNS, new)
-        book.save(None)
-    missing = {nfc(r.get(ROW_ID)) for r in rows} - archived_ids(path)
+        first = new[0].get("time")
+        stamp = first.strftime("%Y%m%d-%H%M%S") if isinstance(first, date) else f"{year}"
+        target_dir.mkdir(parents=True, exist_ok=True)
+        path = files.unique_path(target_dir, f"{PREFIX}{stamp}", ".xlsx")
+        files.atomic_write(path, _archive_bytes(new, year))
+        written = archived_ids(path)
+    missing = {nfc(r.get(ROW_ID)) for r in rows} - written - have
     if missing:
         raise WorkbookFormatError(
-            f"Lưu trữ nhật ký {path} không ghi đủ {len(missing)} dòng; trang “{SHEET_LOG}” "
-            "của sổ theo dõi chưa bị xóa dòng nào."
+            f"Lưu trữ nhật ký ở {target_dir} không ghi đủ {len(missing)} dòng; trang "
+            f"“{SHEET_LOG}” của sổ theo dõi chưa bị xóa dòng nào."
         )
     return len(new)

@@ -191,6 +191,14 @@ class TrackerWorkbook:
         self.pkg.write(part, xml)
         self._mark(sheet)
 
+    def drop_leading_rows(self, sheet: str, count: int) -> None:
+        """Remove the first ``count`` data rows (row 2 on) and move the rest up."""
+        from .logxml import drop_leading_rows
+
+        part = self.pkg.sheet_part(sheet)
+        self.pkg.write(part, drop_leading_rows(self.pkg.read(part), 2, count))
+        self._mark(sheet)
+
     def _row_fit(self, sheet_xml: bytes) -> RowFit:
         """Row heights for a write of this sheet: its widths, the workbook's wrap styles."""
         if self._wrapping is None:
