@@ -34,6 +34,7 @@ from merge import COL, STATUSES, _peak_rss_mib  # noqa: E402
 from xladdin.commands.config import set_config  # noqa: E402
 from xladdin.commands.forms import issue_forms  # noqa: E402
 from xladdin.core.layout import FORM_FIRST_ROW, FORM_SHEET  # noqa: E402
+from xladdin.core.log_archive import DEFAULT_KEEP_ROWS  # noqa: E402
 from xladdin.io.form_io import restamp  # noqa: E402
 from xladdin.io.workspace import init_workspace  # noqa: E402
 
@@ -163,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{args.cycles} monthly cycles: {len(forms)} returns (one per agency, every row filled "
             f"with new values) merged each cycle into a {args.tasks:,}-task synthetic tracker, "
             "each merge in a fresh process as the scheduled job runs it, “Số dòng tối đa của "
-            "trang “Nhật ký”” at its default (20000). Goal: the merge's peak memory in the last "
+            f"trang “Nhật ký”” at its default ({DEFAULT_KEEP_ROWS}). Goal: the merge's peak memory in the last "
             f"cycle ≤ {MEMORY_GOAL}× the first; every log row kept (counted in the archives and "
             "the sheet read as one by `theodoi log`).",
             "",
@@ -171,9 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "",
             f"- Peak memory last/first: {ratio:.2f}× (goal ≤ {MEMORY_GOAL}×: {verdict}). Every "
             f"log row kept: {'yes' if complete else 'NO'}.",
-            "- Tracker size bound: the log sheet holds at most max(20000 / 2, one merge's rows) "
-            "rows after a merge, so the tracker stops growing once the first archive move "
-            "happens.",
+            f"- Tracker size bound: a merge first moves the log's oldest rows to the archive "
+            f"when the sheet holds more than {DEFAULT_KEEP_ROWS}, so after a merge the sheet "
+            f"holds at most {DEFAULT_KEEP_ROWS // 2} + one receipt row per agency + that "
+            f"merge's rows ({max(r['sheet'] for r in rows)} at most here) and the tracker "
+            f"stays at {max(r['size'] for r in rows):.2f} MB at most.",
             f"- Measured {datetime.now(UTC):%Y-%m-%d %H:%M UTC}, commit `{commit}`, Python "
             f"{platform.python_version()}, {platform.platform()}.",
             f"- Reproduce: `.venv/bin/python benchmarks/years.py --cycles {args.cycles} --write`",

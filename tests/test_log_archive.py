@@ -68,11 +68,11 @@ def same(a: Any, b: Any) -> bool:
 
 
 def append(ws: Workspace, records: list[dict[str, Any]]) -> int:
-    """What a merge does: append, save, then move what is over the allowance and save."""
+    """What a merge does: move what is over the allowance and save, then append and save."""
     with edit_tracker(ws.workbook) as book:
-        append_log(book, records)
-        book.save()
         moved = archive_log(book)
+        book.save()
+        append_log(book, records)
         book.save()
     return moved
 
@@ -113,8 +113,8 @@ def test_old_rows_move_and_the_log_reads_as_one(imported: Workspace) -> None:
     moved = sum(append(imported, batch) for batch in batches)  # the second is in January 2027
     added = [r for batch in batches for r in batch]
     sheet = read_log(open_tracker(imported.workbook))
-    # Only rows already saved move: the sheet keeps half the allowance or the last batch.
-    assert len(sheet) <= 40 and moved == len(before) + len(added) - len(sheet)
+    # Only rows already saved move: the sheet keeps half the allowance and the last batch.
+    assert len(sheet) <= 40 // 2 + 30 and moved == len(before) + len(added) - len(sheet)
     folder = imported.root / "archive" / "nhat-ky"
     found = archive_files(folder)
     years = [p.parent.name for p in found]
@@ -202,3 +202,20 @@ def test_each_agencys_latest_receipt_stays() -> None:
     assert plan is not None
     assert receipt in plan.keep and older not in plan.keep
     assert len(plan.keep) == 10 // 2 + 1
+
+
+def test_a_merge_moves_the_old_rows_before_its_own(imported: Workspace, tmp_path: Path) -> None:
+    from xladdin.commands.merge import merge_returns
+
+    set_config({"log_keep_rows": "20"}, workbook=imported.workbook)
+    with edit_tracker(imported.workbook) as book:
+        append_log(book, rows(60))
+        book.save()
+    total = len(read_log(open_tracker(imported.workbook)))
+    empty = tmp_path / "hop-thu"
+    empty.mkdir()
+    merge_returns([empty], workbook=imported.workbook, now=START + timedelta(days=90))
+    sheet = read_log(open_tracker(imported.workbook))
+    assert len(sheet) <= 20 // 2 + 1  # half the allowance and the agency's latest receipt
+    assert len(read_whole_log(imported.workbook).rows) == total
+    assert [r["key"] for r in sheet][-3:] == [r["key"] for r in rows(60)][-3:]

@@ -139,6 +139,15 @@ def append_log(book: Book, records: Sequence[Mapping[str, Any]]) -> None:
     book.append_rows(SHEET_LOG, LOG_COLUMNS, records)
 
 
+def log_over_limit(book: Book) -> bool:
+    """Whether "Nhật ký" holds more rows than "Cấu hình" allows (cheap: no log is parsed
+    into records)."""
+    from ..core.log_archive import keep_rows_setting
+
+    limit = keep_rows_setting(read_config(book).get("log_keep_rows"))
+    return bool(limit) and last_used_row(book.rows(SHEET_LOG)) - 1 > limit
+
+
 def archive_log(book: Book) -> int:
     """When "Nhật ký" holds more rows than "Cấu hình" allows, move the oldest to the yearly
     archives (:mod:`xladdin.core.log_archive`); call it on a saved book, then save again.
@@ -146,12 +155,10 @@ def archive_log(book: Book) -> int:
     from ..core.log_archive import keep_rows_setting, plan_archive
 
     drop = getattr(book, "drop_leading_rows", None)
-    if drop is None:  # Excel open: the next write on the file (the scheduled job) does it
+    if drop is None or not log_over_limit(book):  # Excel open: the scheduled job does it
         return 0
     config = read_config(book)
     limit = keep_rows_setting(config.get("log_keep_rows"))
-    if not limit or last_used_row(book.rows(SHEET_LOG)) - 1 <= limit:
-        return 0
     plan = plan_archive(read_log(book), limit)
     if plan is None:
         return 0

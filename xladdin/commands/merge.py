@@ -29,6 +29,7 @@ from ..book.base import (
     append_log,
     archive_log,
     header_positions,
+    log_over_limit,
     read_config,
     read_data,
     read_log,
@@ -192,9 +193,6 @@ def run(
         book.write_cells(SHEET_TASKS, grid)
         append_log(book, plan.log_rows)
         backup = book.save()
-        # Only rows already saved may move to the archive: a second, smaller write.
-        if archive_log(book):
-            book.save()
     results = [*results, *plan.results]
     return finish(ws, config, period, inbox, results, backup, now, archive=archive)
 
@@ -227,7 +225,16 @@ def merge_returns(
     now = now or datetime.now().replace(microsecond=0)
     # Returns are read and checked before the lock is taken: reading thousands of them must
     # not keep other writers (the scheduled job, a second clerk) waiting.
-    inbox = inbox_of(open_tracker(workbook))
+    reader = open_tracker(workbook)
+    inbox, over = inbox_of(reader), log_over_limit(reader)
+    del reader
+    if over:
+        # Before anything else, while the process is small: moving the log's oldest rows
+        # reads the whole log, and done after the merge it set the merge's peak memory,
+        # which then grew with the log (issue 17).
+        with edit_tracker(workbook) as book:
+            if archive_log(book):
+                book.save()
     returns = read_returns(list(paths) or [inbox])
     with edit_tracker(workbook) as book:
         return run(

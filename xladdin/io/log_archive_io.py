@@ -84,9 +84,26 @@ def read_archive(path: Path) -> list[dict[str, Any]]:
 
 
 def archived_ids(path: Path) -> set[str]:
+    """The fingerprints one archive holds, read a row at a time: a move checks two files
+    of a whole merge's rows each, and reading them as tables set a merge's peak memory."""
     if not path.exists():
         return set()
-    return {nfc(r.get(ROW_ID)) for r in read_archive(path) if r.get(ROW_ID)}
+    from python_calamine import CalamineWorkbook
+
+    header = next(c for c in ARCHIVE_COLUMNS if c.field == ROW_ID).header
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(SHEET_LOG)
+    except Exception as exc:  # calamine raises its own types for a damaged file
+        raise WorkbookFormatError(f"Không đọc được tệp lưu trữ nhật ký {path}: {exc}") from exc
+    rows = sheet.iter_rows()
+    first = next(rows, [])
+    names = [nfc(str(v)) if v is not None else "" for v in first]
+    if header not in names:
+        raise WorkbookFormatError(
+            f"Tệp lưu trữ nhật ký {path} không có cột “{header}” ở dòng 1 trang “{SHEET_LOG}”."
+        )
+    at = names.index(header)
+    return {nfc(str(row[at])) for row in rows if at < len(row) and row[at] not in (None, "")}
 
 
 def append_to_archive(folder: Path, year: int, rows: Sequence[Mapping[str, Any]]) -> int:

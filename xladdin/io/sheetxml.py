@@ -362,7 +362,10 @@ def append_xml_rows(
     m = find_sheet_data(sheet_xml)
     if m is None:
         raise WorkbookFormatError("Trang tính không có phần dữ liệu (sheetData).")
-    parts = []
+    # Each row is encoded as it is made and the sheet is joined once: a merge appends
+    # thousands of rows, and building them as one str then copying the whole sheet for
+    # every step cost more memory than the rest of the merge (issue 17).
+    parts: list[bytes] = []
     last_col = 1
     for n, values in enumerate(rows):
         r = first_row + n
@@ -376,23 +379,24 @@ def append_xml_rows(
             else None
         )
         ht = f' ht="{height:g}"' if height is not None else ""
-        parts.append(f'<row r="{r}"{ht}>{cells}</row>')
-    new_rows = "".join(parts).encode()
-    seg = sheet_xml[m.start() : m.end()]
-    if seg.endswith(b"/>"):
-        tag = b"sheetData" if not m.group(1) else m.group(1) + b":sheetData"
-        seg = b"<" + tag + b">" + new_rows + b"</" + tag + b">"
-    else:
-        close = seg.rfind(b"</")
-        seg = seg[:close] + new_rows + seg[close:]
-    xml = sheet_xml[: m.start()] + seg + sheet_xml[m.end() :]
-    last_row = first_row + len(rows) - 1
-    dim = _DIMENSION.search(xml)
+        parts.append(f'<row r="{r}"{ht}>{cells}</row>'.encode())
+    head = sheet_xml[: m.start()]
+    dim = _DIMENSION.search(head)
     if dim is not None:
         old_ref = re.search(rb'ref="[A-Z]+\d+(?::([A-Z]+)\d+)?"', dim.group(0))
         if old_ref and old_ref.group(1):
             last_col = max(last_col, col_index(old_ref.group(1).decode()))
-        xml = _set_dimension(xml, f"A1:{col_letter(last_col)}{last_row}")
+        head = _set_dimension(head, f"A1:{col_letter(last_col)}{first_row + len(rows) - 1}")
+    view = memoryview(sheet_xml)  # slices of the existing rows without copying them
+    pieces: list[bytes | memoryview]
+    if sheet_xml.endswith(b"/>", m.start(), m.end()):
+        tag = b"sheetData" if not m.group(1) else m.group(1) + b":sheetData"
+        pieces = [head, b"<" + tag + b">", *parts, b"</" + tag + b">", view[m.end() :]]
+    else:
+        close = sheet_xml.rfind(b"</", m.start(), m.end())
+        pieces = [head, view[m.start() : close], *parts, view[close:]]
+    del parts
+    xml = b"".join(pieces)
     return xml
 
 
