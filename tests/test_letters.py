@@ -224,7 +224,7 @@ def test_request_lists_lead_tasks(
     header, *data = rows(stc.tables[1])
     assert header == ["TT", "Mã NV", "Nội dung nhiệm vụ", "Thời gian thực hiện", "Hạn hoàn thành"]
     assert [(r[0], r[1], r[3], r[4]) for r in data] == [
-        ("1", "I.7", "Hoàn thành Qúy I/2026", "31/03/2026")
+        ("1", "I.7", "Hoàn thành Quý I/2026", "31/03/2026")
     ]
     assert len(stc.tables) == 3  # letterhead, lead tasks, signature: no coordination table
     text = full_text(stc)

@@ -225,3 +225,30 @@ def test_the_chart_of_200_agencies_has_at_most_25_bars(large: Printed) -> None:
     assert counts[1:] == [MAX_BARS, MAX_BARS]  # the name, then categories and values
     labels = [v.text for v in root.find(f".//{c}cat").iter(f"{c}v")]  # type: ignore[union-attr]
     assert labels[-1] == "Các cơ quan khác (176)" and len(labels) == MAX_BARS
+
+
+def test_the_report_letters_chart_of_200_agencies_fits_a_page(large: Printed) -> None:
+    """The consolidated report's picture has the sheet's bars, and is no taller than A4's
+    text area (its height in the .docx, EMU)."""
+    from docxread import open_docx
+
+    from xladdin.book.base import read_data
+    from xladdin.book.file import open_tracker
+    from xladdin.core.letter_kinds import LetterKind
+    from xladdin.core.letters import build_letters
+    from xladdin.io import letters_io
+
+    data = read_data(open_tracker(large.workbook))
+    plan = build_letters(LetterKind.REPORT, large.result, data.catalogue(), data.config)
+    (letter,) = plan.letters
+    assert letter.chart is not None and len(letter.chart.labels) == MAX_BARS
+    assert letter.chart.labels[-1] == "Các cơ quan khác (176)"
+    doc = open_docx(
+        letters_io.render_docx(
+            letters_io.template_path(letter.template), letter.context, letter.chart
+        )
+    )
+    (shape,) = doc.inline_shapes
+    assert round(shape.width.mm) == letters_io.CHART_WIDTH_MM
+    assert shape.height.cm <= letters_io.CHART_MAX_HEIGHT_CM + 0.01
+    assert letters_io.CHART_MAX_HEIGHT_CM < 29.7 - 2 - 2  # A4 less the letter's margins

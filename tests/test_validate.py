@@ -293,6 +293,23 @@ CONFIG_FAULTS: tuple[Fault, ...] = (
         "Số ngày “sắp đến hạn” phải là số nguyên từ 0 đến 366 (đang là “abc”).",
     ),
     Fault(
+        "reply_working_days",
+        {"value": "0"},
+        "config_invalid",
+        "Giá trị",
+        "0",
+        "Số ngày làm việc để báo cáo khi được đôn đốc phải là số nguyên từ 1 đến 60 (đang là “0”).",
+    ),
+    Fault(
+        "log_keep_rows",
+        {"value": "nhiều"},
+        "config_invalid",
+        "Giá trị",
+        "nhiều",
+        "Số dòng tối đa của trang “Nhật ký” phải là số nguyên từ 0 (không chuyển) đến 1000000 "
+        "(đang là “nhiều”).",
+    ),
+    Fault(
         "reminder_time",
         {"value": "25:00"},
         "config_invalid",

@@ -225,6 +225,14 @@ CONFIG_CHECKS: dict[str, tuple[Any, str]] = {
     "reminder_time": (_time_ok, "Giờ lập công văn đôn đốc phải từ 00:00 đến 23:59, dạng 08:00"),
     "report_time": (_time_ok, "Giờ lập báo cáo tổng hợp phải từ 00:00 đến 23:59, dạng 16:00"),
     "report_weekday": (_weekday_ok, "Ngày trong tuần phải là một trong: " + ", ".join(WEEKDAYS)),
+    "reply_working_days": (
+        _int_between(1, 60),
+        "Số ngày làm việc để báo cáo khi được đôn đốc phải là số nguyên từ 1 đến 60",
+    ),
+    "log_keep_rows": (
+        _int_between(0, 1_000_000),
+        "Số dòng tối đa của trang “Nhật ký” phải là số nguyên từ 0 (không chuyển) đến 1000000",
+    ),
     "imap_port": (_int_between(1, 65535), "Cổng máy chủ thư phải là số nguyên từ 1 đến 65535"),
     "imap_tls_verify": (
         lambda v: yes_no(v) is not None,

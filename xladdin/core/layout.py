@@ -220,8 +220,10 @@ CONFIG_ITEMS: tuple[ConfigItem, ...] = (
         "log_keep_rows",
         "Số dòng tối đa của trang “Nhật ký”",
         "5000",
-        "Khi vượt số này, các dòng cũ nhất được chuyển sang tệp lưu trữ theo năm "
-        "(thư mục lưu phiếu đã xử lý, thư mục con nhat-ky); ghi 0 để không chuyển.",
+        "Khi bắt đầu tổng hợp phiếu mà trang có nhiều dòng hơn số này, các dòng cũ nhất được "
+        "chuyển sang tệp lưu trữ (thư mục lưu phiếu đã xử lý, thư mục con nhat-ky, mỗi năm một "
+        "thư mục); trang giữ lại một nửa số này và dòng nhận phiếu mới nhất của mỗi cơ quan. "
+        "Ghi 0 để không chuyển. Lệnh theodoi log đọc cả lưu trữ và trang như một.",
     ),
     ConfigItem(
         "collect_minutes", "Chu kỳ thu phiếu (phút)", "10", "Việc tự động: thu và tổng hợp phiếu."

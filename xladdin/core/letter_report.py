@@ -83,13 +83,13 @@ def report_letter(result: Recalc, head: Letterhead) -> Letter:
         }
         for n, o in enumerate(result.overdue, 1)
     ]
-    chart = None
-    if result.agencies:
-        chart = Chart(
-            CHART_TITLE,
-            tuple(clean_text(a.name) for a in result.agencies),
-            tuple(a.completion_rate * 100 for a in result.agencies),
-        )
+    # At most MAX_BARS bars, the most overdue agencies first: a report of 200 agencies
+    # gets a chart a reader can read on one page.
+    chart = (
+        Chart.of_agencies(CHART_TITLE, result.agencies, label=clean_text)
+        if result.agencies
+        else None
+    )
     context = {
         **head.context(),
         "plan": _figures(result.plan),

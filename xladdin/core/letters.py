@@ -33,6 +33,7 @@ from datetime import date
 from typing import Any
 
 from .agencies import Agency, AgencyCatalogue
+from .agency_names import timeframe_text
 from .deadlines import Deadline, letter_deadline
 from .errors import UsageError
 from .forms import agency_codes
@@ -83,7 +84,8 @@ def _task_row(n: int, leaf: Leaf) -> dict[str, Any]:
         "key": clean_text(r.get("key")),
         "content": clean_text(r.get("content")),
         "lead": clean_text(r.get("lead")),
-        "timeframe": clean_text(r.get("timeframe")),
+        # As the forms print it ("Quý", not the plan's "Qúy"); the tracker keeps the plan's text.
+        "timeframe": timeframe_text(clean_text(r.get("timeframe"))),
         "due_date": short_date(leaf.state.due),
         "status": leaf.state.status or STATUS_UNSET,
         "progress": _progress_text(r),

@@ -192,6 +192,9 @@ def _label(text: str) -> str:
     return "\n".join(textwrap.wrap(short, 32)) or " "
 
 
+CHART_MAX_HEIGHT_CM = 22.0
+
+
 def chart_png(chart: Chart) -> bytes:
     """Horizontal bars of completion rate by agency (matplotlib, no pyplot global state)."""
     from matplotlib import font_manager, rc_context
@@ -202,7 +205,8 @@ def chart_png(chart: Chart) -> bytes:
     serif = [f for f in CHART_FONTS if f in installed] or ["DejaVu Serif"]
     n = max(len(chart.labels), 1)
     lines = sum(_label(label).count("\n") + 1 for label in chart.labels) or 1
-    height_cm = 2.6 + 0.55 * max(lines, n)
+    # Never taller than an A4 page's text area (the report's bars are at most MAX_BARS).
+    height_cm = min(2.6 + 0.55 * max(lines, n), CHART_MAX_HEIGHT_CM)
     with rc_context({"font.family": "serif", "font.serif": serif, "font.size": 9}):
         fig = Figure(figsize=(CHART_WIDTH_MM / 25.4, height_cm / 2.54), dpi=200)
         FigureCanvasAgg(fig)
