@@ -47,6 +47,7 @@ class Run:
     text: str
     bold: bool = False
     italic: bool = False
+    underline: bool = False
 
 
 Text = str | Sequence[Run]
@@ -162,19 +163,21 @@ def fill(
     size: float = 14,
     bold: bool = False,
     italic: bool = False,
+    underline: bool = False,
     align: Align | None = Align.JUSTIFY,
     first_line: Mm | None = None,
     before: float = 0,
     after: float = 0,
     keep_next: bool = False,
 ) -> Paragraph:
-    runs = [Run(text, bold, italic)] if isinstance(text, str) else list(text)
+    runs = [Run(text, bold, italic, underline)] if isinstance(text, str) else list(text)
     runs = [r for r in runs if r.text]
     for r in runs:
         run = p.add_run(r.text)
         run.font.size = Pt(size)
         run.bold = r.bold or None
         run.italic = r.italic or None
+        run.underline = r.underline or None
     fmt = p.paragraph_format
     fmt.alignment = align
     fmt.first_line_indent = first_line
@@ -394,14 +397,14 @@ def signature(doc: DocumentObject, recipients: Sequence[str]) -> None:
     fill(doc.add_paragraph(), "", size=8)
     table = layout_table(doc, (SIGN_LEFT, SIGN_RIGHT), rows=1)
     left, right = table.rows[0].cells
-    # "Nơi nhận:" 12 pt bold italic over an 11 pt list, as the templates have had from the
-    # start. Hướng dẫn 36-HD/VPTW (2018) sets this in point 1.9 ("Nơi nhận văn bản") and its
-    # Phụ lục 3; the text of those could not be checked from here, so the style is kept as it
-    # was (staff adjust it in Word if their office's copy of HD 36 says otherwise).
+    # Hướng dẫn 36-HD/VPTW (03/4/2018), the table of type faces in its appendix, item 9 "Nơi
+    # nhận văn bản": the words "Nơi nhận" lower case, 14 pt, upright, underlined, then a colon;
+    # the recipients lower case, 12 pt, upright. (Bold italic 12 pt is the state format of
+    # Nghị định 30/2020/NĐ-CP, not the Party's.)
     lines: list[tuple[Text, dict[str, Any]]] = [
-        ("Nơi nhận:", {"size": 12, "bold": True, "italic": True, "align": Align.LEFT})
+        ([Run("Nơi nhận", underline=True), Run(":")], {"size": 14, "align": Align.LEFT})
     ]
-    lines += [(r, {"size": 11, "align": Align.LEFT}) for r in recipients]
+    lines += [(r, {"size": 12, "align": Align.LEFT}) for r in recipients]
     cell_lines(left, lines)
     bold_centre: dict[str, Any] = {"bold": True, "align": Align.CENTER}
     cell_lines(

@@ -338,13 +338,16 @@ def _check_format(doc: Any, addressee: str | None) -> None:
     assert borderless(sign)
     received, signer = sign.cell(0, 0), sign.cell(0, 1)
     first, *listed = received.paragraphs
-    assert first.text == "Nơi nhận:" and is_bold(first) and is_italic(first)
-    assert run_sizes(first) == {12}
+    # Hướng dẫn 36-HD/VPTW: "Nơi nhận" 14 pt, upright, underlined; the list 12 pt, upright.
+    assert first.text == "Nơi nhận:" and not is_bold(first) and not is_italic(first)
+    assert [(r.text, bool(r.underline)) for r in first.runs] == [("Nơi nhận", True), (":", False)]
+    assert run_sizes(first) == {14}
+    assert all(run_sizes(p) <= {12} and not is_italic(p) for p in listed if p.text)
     # "Như trên" points at the "Kính gửi" line; the report names its reader instead.
     assert listed[0].text == (
         "- Như trên," if addressee else "- Ban Thường vụ Tỉnh ủy (để báo cáo),"
     )
-    assert all(run_sizes(p) == {11} for p in listed)
+    assert all(run_sizes(p) == {12} for p in listed)
     lines = [p for p in signer.paragraphs if p.text.strip()]
     assert [p.text for p in lines] == ["K/T CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", SIGNER]
     assert all(is_bold(p) and run_sizes(p) == {14} for p in lines)
