@@ -387,3 +387,20 @@ def test_every_name_comes_from_the_config(reported: Workspace, tmp_path: Path) -
         assert "Văn phòng Thành ủy" in text
         if kind is LetterKind.REPORT:
             assert "- Ban Thường vụ Thành ủy (để báo cáo)," in text
+
+
+def test_no_letter_prints_an_agency_as_the_plan_spelled_it(
+    made: dict[LetterKind, LettersOutcome],
+) -> None:
+    """Issue 15: the plan types "Sở Tài Chính", "Văn Phòng Tỉnh ủy", "UBKT Tỉnh ủy"; every
+    letter prints the standard name instead (the catalogue keeps the plan's as an alias)."""
+    from test_agency_names import PLAN_NAMES
+
+    non_standard = {typed for typed, standard in PLAN_NAMES if typed != standard}
+    assert {"Sở Tài Chính", "Văn Phòng Tỉnh ủy"} <= non_standard
+    letters = list(_files(made))
+    assert letters
+    for _, _, path in letters:
+        text = full_text(open_docx(path))
+        found = sorted(n for n in non_standard if re.search(rf"\b{re.escape(n)}\b", text))
+        assert not found, (path.name, found)

@@ -235,6 +235,7 @@ def test_the_report_letters_chart_of_200_agencies_fits_a_page(large: Printed) ->
     from xladdin.book.base import read_data
     from xladdin.book.file import open_tracker
     from xladdin.core.letter_kinds import LetterKind
+    from xladdin.core.letterhead import clean_text
     from xladdin.core.letters import build_letters
     from xladdin.io import letters_io
 
@@ -248,6 +249,11 @@ def test_the_report_letters_chart_of_200_agencies_fits_a_page(large: Printed) ->
             letters_io.template_path(letter.template), letter.context, letter.chart
         )
     )
+    # The tables carry every agency the chart folds into "Các cơ quan khác".
+    (table,) = [t for t in doc.tables if "Cơ quan chủ trì" in t.rows[0].cells[1].text]
+    listed = [r.cells[1].text for r in table.rows[1:]]
+    assert len(listed) == len(large.result.agencies) == 200
+    assert set(listed) == {clean_text(a.name) for a in large.result.agencies}
     (shape,) = doc.inline_shapes
     assert round(shape.width.mm) == letters_io.CHART_WIDTH_MM
     assert shape.height.cm <= letters_io.CHART_MAX_HEIGHT_CM + 0.01
