@@ -145,7 +145,13 @@ def log_over_limit(book: Book) -> bool:
     from ..core.log_archive import keep_rows_setting
 
     limit = keep_rows_setting(read_config(book).get("log_keep_rows"))
-    return bool(limit) and last_used_row(book.rows(SHEET_LOG)) - 1 > limit
+    if not limit:
+        return False
+    # On a file, count the row tags: reading a long log's values only to count them left
+    # the merge that follows with a bigger process (issue 17).
+    last_row = getattr(book, "last_row", None)
+    last = last_row(SHEET_LOG) if last_row is not None else last_used_row(book.rows(SHEET_LOG))
+    return bool(last - 1 > limit)
 
 
 def archive_log(book: Book) -> int:

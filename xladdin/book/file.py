@@ -87,6 +87,10 @@ class FileBook:
         are the "Kiểm tra" rows, and the conditional format built into the template
         highlights the cells they name in Excel and LibreOffice alike."""
 
+    def last_row(self, sheet: str) -> int:
+        """The file backend only: the sheet's last row without reading its values."""
+        return self.tracker.last_row(sheet)
+
     def drop_leading_rows(self, sheet: str, count: int) -> None:
         """The file backend only (the log archive): the first ``count`` data rows go."""
         self._writing().drop_leading_rows(sheet, count)

@@ -225,21 +225,29 @@ def merge_returns(
     now = now or datetime.now().replace(microsecond=0)
     # Returns are read and checked before the lock is taken: reading thousands of them must
     # not keep other writers (the scheduled job, a second clerk) waiting.
-    reader = open_tracker(workbook)
-    inbox, over = inbox_of(reader), log_over_limit(reader)
-    del reader
-    if over:
-        # Before anything else, while the process is small: moving the log's oldest rows
-        # reads the whole log, and done after the merge it set the merge's peak memory,
-        # which then grew with the log (issue 17).
-        with edit_tracker(workbook) as book:
-            if archive_log(book):
-                book.save()
+    inbox = _archive_old_log(workbook)
     returns = read_returns(list(paths) or [inbox])
     with edit_tracker(workbook) as book:
         return run(
             book, paths, today=today or now.date(), now=now, archive=archive, returns=returns
         )
+
+
+def _archive_old_log(workbook: Path | None) -> Path:
+    """Move the log's oldest rows to the archive when there are too many; the inbox.
+
+    Before anything else, while the process is small, and in a function of its own so the
+    books it opens are gone before the merge opens the tracker again: moving the rows reads
+    the whole log, and done after the merge it set the merge's peak memory, which then grew
+    with the log (issue 17)."""
+    reader = open_tracker(workbook)
+    inbox, over = inbox_of(reader), log_over_limit(reader)
+    del reader
+    if over:
+        with edit_tracker(workbook) as book:
+            if archive_log(book):
+                book.save()
+    return inbox
 
 
 def inbox_of(book: Book) -> Path:

@@ -83,6 +83,12 @@ def read_archive(path: Path) -> list[dict[str, Any]]:
     ]
 
 
+def _id(value: Any) -> str:
+    # Fingerprints are ASCII hex: not through nfc(), whose cache would keep every one of a
+    # merge's thousands alive and the process's memory with them.
+    return "" if value is None else str(value).strip()
+
+
 def archived_ids(path: Path) -> set[str]:
     """The fingerprints one archive holds, read a row at a time: a move checks two files
     of a whole merge's rows each, and reading them as tables set a merge's peak memory."""
@@ -103,7 +109,7 @@ def archived_ids(path: Path) -> set[str]:
             f"Tệp lưu trữ nhật ký {path} không có cột “{header}” ở dòng 1 trang “{SHEET_LOG}”."
         )
     at = names.index(header)
-    return {nfc(str(row[at])) for row in rows if at < len(row) and row[at] not in (None, "")}
+    return {_id(row[at]) for row in rows if at < len(row) and row[at] not in (None, "")}
 
 
 def append_to_archive(folder: Path, year: int, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -113,7 +119,7 @@ def append_to_archive(folder: Path, year: int, rows: Sequence[Mapping[str, Any]]
     target_dir = Path(folder) / str(year)
     earlier = sorted(target_dir.glob(f"{PREFIX}*.xlsx")) if target_dir.is_dir() else []
     have = archived_ids(earlier[-1]) if earlier else set()
-    new = [r for r in rows if nfc(r.get(ROW_ID)) not in have]
+    new = [r for r in rows if _id(r.get(ROW_ID)) not in have]
     written: set[str] = set()
     if new:
         first = new[0].get("time")
@@ -122,7 +128,7 @@ def append_to_archive(folder: Path, year: int, rows: Sequence[Mapping[str, Any]]
         path = files.unique_path(target_dir, f"{PREFIX}{stamp}", ".xlsx")
         files.atomic_write(path, _archive_bytes(new, year))
         written = archived_ids(path)
-    missing = {nfc(r.get(ROW_ID)) for r in rows} - written - have
+    missing = {_id(r.get(ROW_ID)) for r in rows} - written - have
     if missing:
         raise WorkbookFormatError(
             f"Lưu trữ nhật ký ở {target_dir} không ghi đủ {len(missing)} dòng; trang "

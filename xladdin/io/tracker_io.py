@@ -191,6 +191,12 @@ class TrackerWorkbook:
         self.pkg.write(part, xml)
         self._mark(sheet)
 
+    def last_row(self, sheet: str) -> int:
+        """The last row tag of the sheet, from its XML alone (no values are read)."""
+        from .sheetxml import last_row_number
+
+        return last_row_number(self.pkg.read(self.pkg.sheet_part(sheet)))
+
     def drop_leading_rows(self, sheet: str, count: int) -> None:
         """Remove the first ``count`` data rows (row 2 on) and move the rest up."""
         from .logxml import drop_leading_rows
