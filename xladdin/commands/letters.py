@@ -68,12 +68,11 @@ def write_letters(
             plan.letters = [letter for letter in plan.letters if letter.agency_code in only]
     # Render everything before writing anything, so a bad template leaves no half-done batch.
     rendered = []
+    templates = letters_io.LetterTemplates()  # each template read and compiled once
     for plan in plans:
         for letter in plan.letters:
             template = letters_io.template_path(letter.template, workspace.root)
-            data_bytes = letters_io.render_docx(
-                template, letter.context, letter.chart, created=made_at
-            )
+            data_bytes = templates.render(template, letter.context, letter.chart, created=made_at)
             rendered.append((letter, data_bytes))
     folder = workspace.folder(config, "outbox_dir") / result.period.code
     outcome = LettersOutcome(workspace, folder, result.period)

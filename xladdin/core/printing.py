@@ -12,6 +12,7 @@ is ``w`` digit widths: 8 px, 6 pt for this font, as Excel and LibreOffice both c
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -114,6 +115,8 @@ def wrap_text(text: str, width: float, slack: float = 0.97, size: float = FONT_S
     return lines
 
 
+# Kept: the same texts come back in every form of a run (the help sheet, shared tasks).
+@functools.lru_cache(maxsize=8192)
 def wrapped_lines(text: str, width: float, size: float = FONT_SIZE) -> int:
     """Lines ``text`` takes in a wrapped cell of a column ``width`` units wide.
 

@@ -8,6 +8,13 @@ Sheets, in order: FORM_SHEET (the lead tasks; editable cells unlocked and yellow
 FORM_COORD_SHEET (coordination tasks, all locked), FORM_HELP_SHEET, FORM_META_SHEET
 (veryHidden). Sheets are protected without a password and the workbook structure is locked:
 this stops accidents, not people; the merge re-checks every locked cell anyway.
+
+Styles are built once per form, not per cell: openpyxl's style setters hash the style object
+into the workbook's lists on every assignment, which was most of the time of `theodoi forms`.
+Each distinct cell look (a column's body cell, editable or locked, dated or not; a header
+cell; …) is styled through the setters the first time it is needed and then copied to the
+other cells as its list of style indexes (:class:`_Looks`), as a styled template row would
+be. The file is the same as styling every cell.
 """
 
 from __future__ import annotations
@@ -15,14 +22,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Hashable, Sequence
+from copy import copy
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.protection import WorkbookProtection
@@ -94,14 +103,55 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _set(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
-    cell = ws.cell(row=row, column=col)
+class _Looks:
+    """The cell looks of one workbook, each built once through openpyxl's style setters and
+    then copied as style indexes (valid in that workbook only)."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[Hashable, StyleArray] = {}
+
+    def apply(self, cell: Cell, key: Hashable, build: Callable[[Cell], None]) -> None:
+        array = self._arrays.get(key)
+        if array is None:
+            build(cell)
+            self._arrays[key] = copy(cell._style)
+        else:
+            cell._style = copy(array)
+
+
+def _body(cell: Cell) -> None:
     cell.font = _BODY_FONT
+
+
+def _set(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value: Any,
+    looks: _Looks | None = None,
+    key: Hashable = "body",
+    build: Callable[[Cell], None] = _body,
+) -> Cell:
+    """Write ``value`` at (row, col) with the look ``key`` (made by ``build`` on a cell that
+    has the body font). Without ``looks`` the cell is styled through the setters."""
+    cell = ws.cell(row=row, column=col)
     value = _clean(value)
+    # Value first: openpyxl gives a date or time a number format of its own, which the look
+    # may replace; so the kind of time value is part of the look.
     cell.value = value
     # openpyxl takes text starting with "=" for a formula; a typed "=…" in a result stays text.
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
+
+    def styled(target: Cell) -> None:
+        _body(target)
+        build(target)
+
+    if looks is None:
+        styled(cell)
+    else:
+        timed = type(value) if isinstance(value, (datetime, date, time, timedelta)) else None
+        looks.apply(cell, (key, timed), styled)
     return cell
 
 
@@ -120,41 +170,68 @@ def _fit_rows(ws: Worksheet, first_row: int, widths: Sequence[float]) -> None:
             ws.row_dimensions[row[0].row].height = height
 
 
-def _header_block(ws: Worksheet, lines: dict[CellRef, str]) -> None:
+def _header_block(ws: Worksheet, lines: dict[CellRef, str], looks: _Looks) -> None:
     for (row, col), text in lines.items():
-        cell = _set(ws, row, col, text)
-        cell.font = _font(bold=row == 1, size=14 if row == 1 else FONT_SIZE, italic=row == 5)
-        cell.protection = _LOCKED
+        title, note = row == 1, row == 5
+
+        def build(cell: Cell, title: bool = title, note: bool = note) -> None:
+            cell.font = _font(bold=title, size=14 if title else FONT_SIZE, italic=note)
+            cell.protection = _LOCKED
+
+        _set(ws, row, col, text, looks, ("block", title, note), build)
+
+
+def _header_look(cell: Cell) -> None:
+    cell.font = _font(bold=True)
+    cell.fill = _HEADER_FILL
+    cell.alignment = _HEADER_ALIGN
+    cell.border = _BORDER
+    cell.protection = _LOCKED
+
+
+def _body_look(col: Column, editable: bool, dated: bool) -> Callable[[Cell], None]:
+    """How a body cell of ``col`` looks: what the column's definition says, nothing per task
+    except whether the value is a date."""
+
+    def build(cell: Cell) -> None:
+        cell.alignment = _TOP_WRAP
+        cell.border = _BORDER
+        if col.kind == "date" and dated:
+            cell.number_format = DATE_FORMAT
+        elif col.kind in ("wrap", "code", "text") and col.field not in ("status",):
+            cell.number_format = TEXT_FORMAT
+        if editable and col.field in FORM_EDITABLE:
+            cell.protection = _UNLOCKED
+            cell.fill = _EDITABLE_FILL
+        else:
+            cell.protection = _LOCKED
+
+    return build
 
 
 def _table(
-    ws: Worksheet, columns: Sequence[Column], tasks: Sequence[FormTask], editable: bool
+    ws: Worksheet,
+    columns: Sequence[Column],
+    tasks: Sequence[FormTask],
+    editable: bool,
+    looks: _Looks,
 ) -> None:
     for c, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(c)].width = col.width
-        head = _set(ws, FORM_HEADER_ROW, c, col.header)
-        head.font = _font(bold=True)
-        head.fill = _HEADER_FILL
-        head.alignment = _HEADER_ALIGN
-        head.border = _BORDER
-        head.protection = _LOCKED
+        _set(ws, FORM_HEADER_ROW, c, col.header, looks, "header", _header_look)
+    # One look per column (two for a date column: a date or typed text), built on first use.
+    row_looks = [
+        {dated: _body_look(col, editable, dated) for dated in (False, True)} for col in columns
+    ]
     for r, task in enumerate(tasks, start=FORM_FIRST_ROW):
         for c, col in enumerate(columns, start=1):
             value = task.value(col.field)
+            dated = False
             if col.kind == "date":
                 value = as_date(value) or value
-            cell = _set(ws, r, c, value)
-            cell.alignment = _TOP_WRAP
-            cell.border = _BORDER
-            if col.kind == "date" and as_date(value) is not None:
-                cell.number_format = DATE_FORMAT
-            elif col.kind in ("wrap", "code", "text") and col.field not in ("status",):
-                cell.number_format = TEXT_FORMAT
-            if editable and col.field in FORM_EDITABLE:
-                cell.protection = _UNLOCKED
-                cell.fill = _EDITABLE_FILL
-            else:
-                cell.protection = _LOCKED
+                dated = as_date(value) is not None
+            key = (col.kind, col.field, editable, dated)  # all the look depends on
+            _set(ws, r, c, value, looks, key, row_looks[c - 1][dated])
     _fit_rows(ws, FORM_HEADER_ROW, [col.width for col in columns])
     ws.freeze_panes = ws.cell(row=FORM_FIRST_ROW, column=1)
     ws.print_title_rows = f"{FORM_HEADER_ROW}:{FORM_HEADER_ROW}"
@@ -205,8 +282,8 @@ def _validations(ws: Worksheet, n_rows: int) -> None:
     ws.add_data_validation(progress)
 
 
-def _form_sheet(ws: Worksheet, form: AgencyForm) -> None:
-    _header_block(ws, header_lines(form))
+def _form_sheet(ws: Worksheet, form: AgencyForm, looks: _Looks) -> None:
+    _header_block(ws, header_lines(form), looks)
     row, col = FORM_REPORT_DATE_CELL
     # Column A is as narrow as a task key: the label takes two lines there.
     ws.cell(row=row, column=col - 1).alignment = Alignment(horizontal="right", wrap_text=True)
@@ -217,19 +294,25 @@ def _form_sheet(ws: Worksheet, form: AgencyForm) -> None:
     date_cell.border = _BORDER
     date_cell.number_format = DATE_FORMAT
     date_cell.alignment = Alignment(horizontal="left")
-    _table(ws, FORM_COLUMNS, form.lead, editable=True)
+    _table(ws, FORM_COLUMNS, form.lead, editable=True, looks=looks)
     _validations(ws, len(form.lead))
 
 
-def _help_sheet(ws: Worksheet, form: AgencyForm) -> None:
-    ws.column_dimensions["A"].width = HELP_WIDTH
-    for r, (style, text) in enumerate(instructions(form), start=1):
-        cell = _set(ws, r, 1, text or None)
+def _help_look(style: str) -> Callable[[Cell], None]:
+    def build(cell: Cell) -> None:
         cell.alignment = _TOP_WRAP
         if style == "title":
             cell.font = _font(bold=True, size=14)
         elif style == "head":
             cell.font = _font(bold=True)
+
+    return build
+
+
+def _help_sheet(ws: Worksheet, form: AgencyForm, looks: _Looks) -> None:
+    ws.column_dimensions["A"].width = HELP_WIDTH
+    for r, (style, text) in enumerate(instructions(form), start=1):
+        _set(ws, r, 1, text or None, looks, ("help", style), _help_look(style))
     _fit_rows(ws, 1, [HELP_WIDTH])
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -239,11 +322,14 @@ def _help_sheet(ws: Worksheet, form: AgencyForm) -> None:
     _protect(ws)
 
 
-def _meta_sheet(ws: Worksheet, form: AgencyForm) -> None:
+def _text_look(cell: Cell) -> None:
+    cell.number_format = TEXT_FORMAT
+
+
+def _meta_sheet(ws: Worksheet, form: AgencyForm, looks: _Looks) -> None:
     for r, (key, value) in enumerate(form.metadata().items(), start=1):
         for c, text in ((1, key), (2, value)):
-            cell = _set(ws, r, c, text)
-            cell.number_format = TEXT_FORMAT
+            _set(ws, r, c, text, looks, "meta", _text_look)
     ws.sheet_state = "veryHidden"
     _protect(ws)
 
@@ -257,12 +343,13 @@ def form_workbook(form: AgencyForm) -> Workbook:
     main = wb.active
     assert main is not None
     main.title = FORM_SHEET
-    _form_sheet(main, form)
+    looks = _Looks()
+    _form_sheet(main, form, looks)
     coord = wb.create_sheet(FORM_COORD_SHEET)
-    _header_block(coord, coord_header_lines(form))
-    _table(coord, FORM_COORD_COLUMNS, form.coordinating, editable=False)
-    _help_sheet(wb.create_sheet(FORM_HELP_SHEET), form)
-    _meta_sheet(wb.create_sheet(FORM_META_SHEET), form)
+    _header_block(coord, coord_header_lines(form), looks)
+    _table(coord, FORM_COORD_COLUMNS, form.coordinating, editable=False, looks=looks)
+    _help_sheet(wb.create_sheet(FORM_HELP_SHEET), form, looks)
+    _meta_sheet(wb.create_sheet(FORM_META_SHEET), form, looks)
     wb.active = 0
     # Structure locked: no sheet can be added, removed, renamed or unhidden by accident.
     wb.security = WorkbookProtection(lockStructure=True)

@@ -18,6 +18,7 @@ open is not disturbed.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import shutil
@@ -30,7 +31,7 @@ import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..core.chart import Chart
 from ..core.errors import DiskFullError, OutputError, TemplateError, ToolMissingError
@@ -79,12 +80,57 @@ def _environment() -> Any:
     return jinja2.Environment(autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined)
 
 
-def _open_template(path: Path) -> Any:
-    from docx.opc.exceptions import PackageNotFoundError
+@functools.cache
+def _compiling_once() -> Any:
+    """The class of :func:`_environment` keeping what it compiles: docxtpl asks for each part
+    of a template with ``from_string`` on every render, and the source is the same each time."""
+    import jinja2
+
+    class CompilingOnce(jinja2.Environment):
+        def __init__(self) -> None:
+            super().__init__(autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined)
+            self.compiled: dict[str, jinja2.Template] = {}
+
+        def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            template = self.compiled.get(source)
+            if template is None:
+                template = self.compiled[source] = super().from_string(source)
+            return template
+
+    return CompilingOnce
+
+
+@functools.cache
+def _template_class() -> Any:
+    """docxtpl's template, keeping its clean-up of each part's XML (a pure function of the
+    part) in ``patched``, which the templates of one run share."""
     from docxtpl import DocxTemplate
 
+    class Template(DocxTemplate):
+        patched: dict[str, str] | None = None
+
+        def patch_xml(self, src_xml: str) -> str:
+            if self.patched is None:
+                return str(super().patch_xml(src_xml))
+            done = self.patched.get(src_xml)
+            if done is None:
+                done = self.patched[src_xml] = str(super().patch_xml(src_xml))
+            return done
+
+    return Template
+
+
+def _open_template(
+    source: Path | IO[bytes], path: Path, patched: dict[str, str] | None = None
+) -> Any:
+    """A docxtpl template read from ``source`` (``path`` names it in messages)."""
+    from docx.opc.exceptions import PackageNotFoundError
+
     try:
-        tpl = DocxTemplate(str(path))
+        tpl = _template_class()(str(source) if isinstance(source, Path) else source)
+        tpl.patched = patched
         tpl.init_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise TemplateError(
@@ -98,7 +144,7 @@ def template_variables(path: Path) -> set[str]:
     import jinja2
 
     try:
-        return set(_open_template(path).get_undeclared_template_variables(_environment()))
+        return set(_open_template(path, path).get_undeclared_template_variables(_environment()))
     except jinja2.TemplateSyntaxError as exc:
         raise _syntax_error(path, exc) from exc
 
@@ -149,6 +195,67 @@ def stamp_docx(document: Any, created: datetime) -> None:
     props.revision = 1
 
 
+class LetterTemplates:
+    """The letter templates of one run, each read and compiled once.
+
+    A run makes up to one letter per agency from the same template. docxtpl would re-read
+    the .docx, re-patch its XML and have jinja2 recompile every part for each letter; here
+    the file's bytes, the patched XML and the compiled jinja2 templates are kept for the
+    run, so each letter only renders and saves."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, bytes] = {}
+        self._patched: dict[str, str] = {}
+        self._environment = _compiling_once()()
+
+    def _open(self, path: Path) -> Any:
+        data = self._files.get(path)
+        if data is None:
+            try:
+                data = self._files[path] = Path(path).read_bytes()
+            except OSError as exc:
+                raise TemplateError(
+                    f"Không mở được mẫu công văn {path}: tệp không phải Word (.docx) hoặc đã hỏng."
+                ) from exc
+        return _open_template(io.BytesIO(data), path, self._patched)
+
+    def render(
+        self,
+        template: Path,
+        context: Mapping[str, Any],
+        chart: Chart | None = None,
+        *,
+        created: datetime | None = None,
+    ) -> bytes:
+        """The filled-in letter as .docx bytes, made at ``created`` (default: now)."""
+        import jinja2
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        tpl = self._open(template)
+        values = dict(context)
+        values["chart"] = (
+            InlineImage(tpl, io.BytesIO(chart_png(chart)), width=Mm(CHART_WIDTH_MM))
+            if chart is not None
+            else ""
+        )
+        try:
+            tpl.render(values, self._environment, autoescape=True)
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(
+                f"Mẫu công văn {template.name} dùng biến không có ({exc.message}). "
+                "Danh sách biến dùng được: README, mục “Công văn”."
+            ) from exc
+        except jinja2.TemplateSyntaxError as exc:
+            raise _syntax_error(template, exc) from exc
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"Không điền được mẫu công văn {template.name}: {exc}") from exc
+        stamp_docx(tpl.docx, created or datetime.now(UTC))
+        out = io.BytesIO()
+        tpl.save(out)
+        return out.getvalue()
+
+
 def render_docx(
     template: Path,
     context: Mapping[str, Any],
@@ -156,33 +263,8 @@ def render_docx(
     *,
     created: datetime | None = None,
 ) -> bytes:
-    """The filled-in letter as .docx bytes, made at ``created`` (default: now)."""
-    import jinja2
-    from docx.shared import Mm
-    from docxtpl import InlineImage
-
-    tpl = _open_template(template)
-    values = dict(context)
-    values["chart"] = (
-        InlineImage(tpl, io.BytesIO(chart_png(chart)), width=Mm(CHART_WIDTH_MM))
-        if chart is not None
-        else ""
-    )
-    try:
-        tpl.render(values, _environment(), autoescape=True)
-    except jinja2.UndefinedError as exc:
-        raise TemplateError(
-            f"Mẫu công văn {template.name} dùng biến không có ({exc.message}). "
-            "Danh sách biến dùng được: README, mục “Công văn”."
-        ) from exc
-    except jinja2.TemplateSyntaxError as exc:
-        raise _syntax_error(template, exc) from exc
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"Không điền được mẫu công văn {template.name}: {exc}") from exc
-    stamp_docx(tpl.docx, created or datetime.now(UTC))
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+    """One letter on its own (a run of many uses one :class:`LetterTemplates`)."""
+    return LetterTemplates().render(template, context, chart, created=created)
 
 
 # -- the chart ---------------------------------------------------------------------------------
