@@ -38,6 +38,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from ..core.form_content import AgencyForm, FormTask, coord_header_lines, header_lines, instructions
 from ..core.form_content import Cell as CellRef
@@ -393,8 +394,10 @@ def restamp(data: bytes, issued_at: datetime) -> bytes:
 
 
 def form_bytes(form: AgencyForm) -> bytes:
+    # Saved uncompressed: restamp compresses every entry anyway, so the package is deflated
+    # once, not twice (the same bytes as openpyxl's own deflated save restamped).
     buffer = io.BytesIO()
-    form_workbook(form).save(buffer)
+    ExcelWriter(form_workbook(form), zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED)).save()
     return restamp(buffer.getvalue(), form.issued_at)
 
 

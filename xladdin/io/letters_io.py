@@ -119,6 +119,13 @@ def _template_class() -> Any:
                 done = self.patched[src_xml] = str(super().patch_xml(src_xml))
             return done
 
+        def resolve_listing(self, xml: str) -> str:
+            # docxtpl turns tabs, line breaks, \a and \f inside text into Word's runs; a part
+            # without any of them comes back unchanged, so its costly regex pass is skipped.
+            if not any(ch in xml for ch in "\t\a\n\f"):
+                return xml
+            return str(super().resolve_listing(xml))
+
     return Template
 
 
