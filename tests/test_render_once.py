@@ -78,7 +78,9 @@ def test_forms_from_copied_looks_are_the_bytes_of_cell_by_cell_styling(
     copied = [form_io.form_bytes(form) for form in forms]
 
     def every_cell(self: Any, cell: Cell, key: Hashable, build: Callable[[Cell], None]) -> None:
-        build(cell)  # the setters on every cell, as before looks were kept
+        # The setters on every cell, as before looks were kept.
+        cell.font = form_io._BODY_FONT
+        build(cell)
 
     monkeypatch.setattr(form_io._Looks, "apply", every_cell)
     assert [form_io.form_bytes(form) for form in forms] == copied

@@ -105,8 +105,9 @@ def _clean(value: Any) -> Any:
 
 
 class _Looks:
-    """The cell looks of one workbook, each built once through openpyxl's style setters and
-    then copied as style indexes (valid in that workbook only)."""
+    """The cell looks of one workbook, each built once through openpyxl's style setters (the
+    body font, then the look's own) and then copied as style indexes (valid in that workbook
+    only)."""
 
     def __init__(self) -> None:
         self._arrays: dict[Hashable, StyleArray] = {}
@@ -114,14 +115,11 @@ class _Looks:
     def apply(self, cell: Cell, key: Hashable, build: Callable[[Cell], None]) -> None:
         array = self._arrays.get(key)
         if array is None:
+            cell.font = _BODY_FONT
             build(cell)
             self._arrays[key] = copy(cell._style)
         else:
             cell._style = copy(array)
-
-
-def _body(cell: Cell) -> None:
-    cell.font = _BODY_FONT
 
 
 def _set(
@@ -129,12 +127,11 @@ def _set(
     row: int,
     col: int,
     value: Any,
-    looks: _Looks | None = None,
-    key: Hashable = "body",
-    build: Callable[[Cell], None] = _body,
+    looks: _Looks,
+    key: Hashable,
+    build: Callable[[Cell], None],
 ) -> Cell:
-    """Write ``value`` at (row, col) with the look ``key`` (made by ``build`` on a cell that
-    has the body font). Without ``looks`` the cell is styled through the setters."""
+    """Write ``value`` at (row, col) with the look ``key``: the body font, then ``build``."""
     cell = ws.cell(row=row, column=col)
     value = _clean(value)
     # Value first: openpyxl gives a date or time a number format of its own, which the look
@@ -143,16 +140,8 @@ def _set(
     # openpyxl takes text starting with "=" for a formula; a typed "=…" in a result stays text.
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
-
-    def styled(target: Cell) -> None:
-        _body(target)
-        build(target)
-
-    if looks is None:
-        styled(cell)
-    else:
-        timed = type(value) if isinstance(value, (datetime, date, time, timedelta)) else None
-        looks.apply(cell, (key, timed), styled)
+    timed = type(value) if isinstance(value, (datetime, date, time, timedelta)) else None
+    looks.apply(cell, (key, timed), build)
     return cell
 
 
