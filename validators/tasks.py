@@ -131,6 +131,8 @@ class TaskSchema(TrackingSchema):
     ctx_duplicate_of: Series[object] = pa.Field(nullable=True)
     ctx_lead_unknown: Series[object] = pa.Field(nullable=True)
     ctx_today: Series[object] = pa.Field(nullable=True)
+    completed_on: Series[object] = pa.Field(nullable=True)
+    ctx_completed_conflict: Series[object] = pa.Field(nullable=True)
 
     @pa.dataframe_check(name="progress_fraction")
     def progress_fraction(cls, df: pd.DataFrame) -> pd.Series:
@@ -196,9 +198,65 @@ class TaskSchema(TrackingSchema):
             index=df.index,
         )
 
+    @pa.check("completed_on", name="completed_invalid")
+    def completed_invalid(cls, s: pd.Series) -> pd.Series:
+        return s.map(lambda v: _blank(v) or _is_date(v))
+
+    @pa.dataframe_check(name="completed_future")
+    def completed_future(cls, df: pd.DataFrame) -> pd.Series:
+        return pd.Series(
+            [
+                not _is_date(v) or _day(v) <= t
+                for v, t in zip(df["completed_on"], df["ctx_today"], strict=True)
+            ],
+            index=df.index,
+        )
+
+    @pa.dataframe_check(name="completed_conflict")
+    def completed_conflict(cls, df: pd.DataFrame) -> pd.Series:
+        return ~df["ctx_completed_conflict"].map(bool)
+
     @pa.check("weight", name="weight_invalid")
     def weight_invalid(cls, s: pd.Series) -> pd.Series:
         return s.map(lambda v: (n := _num(v)) is not None and n >= 0)
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def completed_conflict(row: Mapping[str, Any]) -> str:
+    """Why a leaf task's typed status contradicts its completion date ("" when it does not):
+    the dates decide on time or late (core/recalc.finished_late), so the status must agree."""
+    from ..core.recalc import NEVER_OVERDUE
+
+    typed = row.get("completed_on")
+    status = nfc(row.get("status"))
+    if not row.get("ctx_leaf") or not isinstance(typed, date) or status not in STATUSES:
+        return ""
+    done = _day(typed)
+    if status not in COMPLETED_STATUSES:
+        return (
+            f"Đã ghi ngày hoàn thành {done:%d/%m/%Y} nhưng trạng thái là “{status}”: chọn "
+            f"“{STATUS_DONE}” hoặc “{STATUS_DONE_LATE}”, hoặc xóa ngày hoàn thành."
+        )
+    deadline = row.get("due_date")
+    if not isinstance(deadline, date):
+        return ""
+    if kind_from_label(nfc(row.get("deadline_kind"))) in NEVER_OVERDUE:
+        return ""
+    due = _day(deadline)
+    if status == STATUS_DONE and done > due:
+        return (
+            f"Hoàn thành ngày {done:%d/%m/%Y}, sau hạn {due:%d/%m/%Y}, nhưng trạng thái là "
+            f"“{STATUS_DONE}”: chọn “{STATUS_DONE_LATE}” hoặc sửa ngày hoàn thành."
+        )
+    if status == STATUS_DONE_LATE and done <= due:
+        return (
+            f"Hoàn thành ngày {done:%d/%m/%Y}, không sau hạn {due:%d/%m/%Y}, nhưng trạng thái "
+            f"là “{STATUS_DONE_LATE}”: chọn “{STATUS_DONE}” hoặc sửa ngày hoàn thành."
+        )
+    return ""
 
 
 def _unknown_leads(lead: Any, catalogue: AgencyCatalogue) -> str:
@@ -228,6 +286,11 @@ def prepare_tasks(
     out["ctx_leaf"] = out["level"].map(lambda v: level_from_label(v) is Level.TASK).astype(object)
     out["ctx_lead_unknown"] = out["lead"].map(lambda v: _unknown_leads(v, catalogue)).astype(object)
     out["ctx_today"] = pd.Series([today] * len(out), index=out.index, dtype=object)
+    out["ctx_completed_conflict"] = pd.Series(
+        [completed_conflict({str(k): v for k, v in r.items()}) for r in out.to_dict("records")],
+        index=out.index,
+        dtype=object,
+    )
     return out
 
 
@@ -358,6 +421,21 @@ TASK_RULES: dict[str, Rule] = {
             f"({show_value(r['ctx_today'])}); kiểm tra lại."
         ),
     ),
+    "completed_invalid": Rule(
+        "completed_on",
+        lambda r: (
+            f"Ngày hoàn thành phải là một ngày, dạng ngày/tháng/năm "
+            f"(đang là {show_value(r['completed_on'])})."
+        ),
+    ),
+    "completed_future": Rule(
+        "completed_on",
+        lambda r: (
+            f"Ngày hoàn thành {show_value(r['completed_on'])} muộn hơn ngày hôm nay "
+            f"({show_value(r['ctx_today'])}); kiểm tra lại."
+        ),
+    ),
+    "completed_conflict": Rule("status", lambda r: str(r["ctx_completed_conflict"])),
     "weight_invalid": Rule(
         "weight",
         lambda r: f"Trọng số phải là số không âm (đang là {show_value(r['weight'])}).",

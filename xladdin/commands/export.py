@@ -20,7 +20,7 @@ from ..core.tracker import recalc
 EXPORT_FIELDS = (
     "key", "tt", "level", "parent", "content", "lead", "lead_code", "coordinating", "timeframe",
     "due_date", "deadline_kind", "status", "progress", "result", "difficulties", "proposals",
-    "updated_at", "source", "due_state", "weight", "notes",
+    "updated_at", "source", "due_state", "weight", "notes", "completed_on",
 )  # fmt: skip
 
 

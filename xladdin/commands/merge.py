@@ -188,7 +188,10 @@ def run(
     if plan.log_rows:
         positions = header_positions(book, SHEET_TASKS, TASK_COLUMNS)
         grid = {
-            (row, positions[f]): v for row, fields in plan.cells.items() for f, v in fields.items()
+            (row, positions[f]): v
+            for row, fields in plan.cells.items()
+            for f, v in fields.items()
+            if f in positions  # an older tracker may lack an optional column
         }
         book.write_cells(SHEET_TASKS, grid)
         append_log(book, plan.log_rows)

@@ -81,6 +81,7 @@ class FormTask:
     result: Any = None
     difficulties: Any = None
     proposals: Any = None
+    completed_on: Any = None
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> FormTask:
@@ -222,7 +223,8 @@ def instructions(form: AgencyForm) -> list[tuple[str, str]]:
             "",
             f"Trang “{FORM_SHEET}” liệt kê các nhiệm vụ do cơ quan chủ trì. Chỉ điền vào các ô "
             "nền vàng: “Trạng thái”, “Tiến độ (%)”, “Kết quả thực hiện”, “Khó khăn, vướng mắc”, "
-            "“Đề xuất, kiến nghị” của từng nhiệm vụ và ô “Ngày lập phiếu” (ô B4). Các ô khác đã "
+            "“Đề xuất, kiến nghị”, “Ngày hoàn thành” của từng nhiệm vụ và ô “Ngày lập phiếu” (ô "
+            "B4). Các ô khác đã "
             "được khóa.",
         ),
         (
@@ -237,6 +239,12 @@ def instructions(form: AgencyForm) -> list[tuple[str, str]]:
             "",
             "Ghi một số từ 0 đến 100, không kèm dấu % (ví dụ: 60 hoặc 62,5). Nhiệm vụ hoàn thành "
             "ghi 100.",
+        ),
+        (
+            "",
+            "Nhiệm vụ đã hoàn thành: ghi ngày hoàn thành (ngày/tháng/năm) ở cột “Ngày hoàn "
+            "thành”; để trống thì lấy ngày lập phiếu. Hoàn thành đúng hạn hay quá hạn được tính "
+            "từ ngày này và hạn hoàn thành.",
         ),
         ("head", "4. Kết quả, khó khăn, đề xuất"),
         (
@@ -279,4 +287,5 @@ _TASK_FIELDS = (
     "result",
     "difficulties",
     "proposals",
+    "completed_on",
 )

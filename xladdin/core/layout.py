@@ -52,7 +52,12 @@ TASK_COLUMNS: tuple[Column, ...] = (
     Column("updated_at", "Cập nhật lần cuối", 14, "date"),
     Column("source", "Nguồn cập nhật", 24, "wrap"),
     Column("weight", "Trọng số", 9, "number"),
+    # Added for the on-time/late split (core/recalc.due_state). Last, and optional when
+    # read: a tracker made before it still opens (its tasks have no completion dates).
+    Column("completed_on", "Ngày hoàn thành", 12, "date"),
 )
+# Columns a tracker may lack (made by an older version): read as blank, not written.
+OPTIONAL_FIELDS: frozenset[str] = frozenset({"completed_on"})
 
 AGENCY_COLUMNS: tuple[Column, ...] = (
     Column("code", "Mã", 13, "code"),
@@ -137,6 +142,7 @@ TRACKING_FIELDS: tuple[str, ...] = (
     "due_state",
     "weight",
     "notes",
+    "completed_on",
 )
 PLAN_FIELDS: tuple[str, ...] = (
     "tt",
@@ -442,8 +448,20 @@ FORM_COLUMNS: tuple[Column, ...] = (
     Column("result", "Kết quả thực hiện", 40, "wrap"),
     Column("difficulties", "Khó khăn, vướng mắc", 30, "wrap"),
     Column("proposals", "Đề xuất, kiến nghị", 30, "wrap"),
+    # Added after version 1 forms were issued: last, so a return of a form without it still
+    # reads (core/return_checks.py); blank means "the report date" when the task is completed.
+    Column("completed_on", "Ngày hoàn thành", 13, "date"),
 )
-FORM_EDITABLE: tuple[str, ...] = ("status", "progress", "result", "difficulties", "proposals")
+FORM_EDITABLE: tuple[str, ...] = (
+    "status",
+    "progress",
+    "result",
+    "difficulties",
+    "proposals",
+    "completed_on",
+)
+# Trailing form columns a return may lack because its form was issued before they existed.
+FORM_LATER_COLUMNS: tuple[str, ...] = ("completed_on",)
 FORM_LOCKED: tuple[str, ...] = ("key", "content", "timeframe", "due_date")
 FORM_COORD_COLUMNS: tuple[Column, ...] = (
     Column("key", "Mã NV", 9, "code"),

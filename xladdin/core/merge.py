@@ -31,7 +31,14 @@ import pandas as pd
 from . import return_checks as checks
 from .agencies import AgencyCatalogue
 from .errors import UsageError
-from .layout import FORM_COLUMNS, FORM_EDITABLE, FORM_FORMAT, FORM_SHEET, FORM_VERSION
+from .layout import (
+    COMPLETED_STATUSES,
+    FORM_COLUMNS,
+    FORM_EDITABLE,
+    FORM_FORMAT,
+    FORM_SHEET,
+    FORM_VERSION,
+)
 from .model import as_date, nfc
 from .period import Period, parse_period
 from .return_checks import Problem, same
@@ -291,8 +298,11 @@ def decide(p: Prepared, ctx: MergeContext, state: MergeState) -> ReturnResult:
     for rec in p.rows:
         task = ctx.by_key[rec["key"]]
         current = {**task, **state.pending.get(rec["key"], {})}
+        rec = {**rec, "completed_on": completion_date(current, rec, result.report_date)}
         changed = False
         for f in FORM_EDITABLE:
+            if f not in rec:  # a form issued before this column: the tracker keeps its value
+                continue
             if not same(current.get(f), rec[f]):
                 result.changes.append(Change(rec["key"], f, HEADERS[f], current.get(f), rec[f]))
                 state.pending.setdefault(rec["key"], {})[f] = rec[f]
@@ -302,6 +312,21 @@ def decide(p: Prepared, ctx: MergeContext, state: MergeState) -> ReturnResult:
     state.merged_hashes.add(result.sha256)
     state.note(result.agency_code, p.recency)
     return result
+
+
+def completion_date(
+    current: Mapping[str, Any], rec: Mapping[str, Any], report_date: date | None
+) -> Any:
+    """The completion date a return sets: the one the agency typed; when blank (or the form
+    has no such column) and the task is completed, the tracker's date if it was already
+    completed, else the report date (the first report of completion)."""
+    typed = rec.get("completed_on")
+    if typed is not None or nfc(rec.get("status")) not in COMPLETED_STATUSES:
+        return typed
+    known = as_date(current.get("completed_on"))
+    if known is not None and nfc(current.get("status")) in COMPLETED_STATUSES:
+        return known
+    return report_date
 
 
 def _when(value: datetime | None) -> str:

@@ -10,8 +10,10 @@ One implementation for buttons, CLI and jobs (PRODUCT.md, "Calculations"):
 * plan and agency figures count leaf tasks (level "Nhiệm vụ"); a task with several lead
   agencies counts once for each of them.
 
-"Completed late" follows the reported status ("Hoàn thành quá hạn"): the tracker only
-knows when a report arrived, not when the work was finished, so it does not guess.
+"Completed on time" or "late" comes from the task's completion date ("Ngày hoàn thành",
+filled by the agency or defaulted to the report date by the merge) against its due date;
+without a completion date (or a fixed deadline) it follows the reported status. A typed
+status that contradicts the dates is a validate finding (validators/tasks.py).
 """
 
 from __future__ import annotations
@@ -195,11 +197,27 @@ def leaf_progress(status: str, reported: Any) -> float | None:
     return value if value is not None and 0 <= value <= 100 else None
 
 
+def finished_late(
+    status: str, kind: DeadlineKind | None, due: date | None, completed_on: date | None
+) -> bool:
+    """Whether a completed task was finished after its deadline: from the dates when both
+    are known and the deadline is fixed, else from the typed status."""
+    if completed_on is not None and due is not None and kind not in NEVER_OVERDUE:
+        return completed_on > due
+    return status == STATUS_DONE_LATE
+
+
 def due_state(
-    status: str, kind: DeadlineKind | None, due: date | None, today: date, soon_days: int
+    status: str,
+    kind: DeadlineKind | None,
+    due: date | None,
+    today: date,
+    soon_days: int,
+    completed_on: date | None = None,
 ) -> str:
     if status in COMPLETED_STATUSES:
-        return DUE_DONE_LATE if status == STATUS_DONE_LATE else DUE_DONE_ON_TIME
+        late = finished_late(status, kind, due, completed_on)
+        return DUE_DONE_LATE if late else DUE_DONE_ON_TIME
     if kind in NEVER_OVERDUE or due is None:
         return DUE_NO_DEADLINE
     if due < today:
@@ -220,7 +238,7 @@ def _leaf(
     label = task.get("deadline_kind")
     kind = kind_from_label(str(label)) if label else None
     due = as_date(task.get("due_date"))
-    state = due_state(status, kind, due, today, soon_days)
+    state = due_state(status, kind, due, today, soon_days, as_date(task.get("completed_on")))
     updated = as_date(task.get("updated_at"))
     completed = status in COMPLETED_STATUSES
     return LeafState(

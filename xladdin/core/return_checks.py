@@ -24,9 +24,11 @@ from .layout import (
     FORM_FIRST_ROW,
     FORM_HEADER_ROW,
     FORM_HELP_SHEET,
+    FORM_LATER_COLUMNS,
     FORM_META_SHEET,
     FORM_REPORT_DATE_CELL,
     FORM_SHEET,
+    Column,
     Level,
 )
 from .model import fold, level_from_label, nfc
@@ -92,9 +94,21 @@ def show(value: Any) -> str:
 
 
 # -- header and merged cells --------------------------------------------------------------
+def form_columns(form: FormFile) -> tuple[Column, ...]:
+    """The columns this form has: a form issued before a later column lacks it."""
+    columns = FORM_COLUMNS
+    while columns and columns[-1].field in FORM_LATER_COLUMNS:
+        i = len(columns) - 1
+        if i < len(form.header) and fold(form.header[i]) == fold(columns[-1].header):
+            break
+        columns = columns[:-1]
+    return columns
+
+
 def header_problems(form: FormFile) -> list[Problem]:
     found = []
-    for i, col in enumerate(FORM_COLUMNS):
+    columns = form_columns(form)
+    for i, col in enumerate(columns):
         got = form.header[i] if i < len(form.header) else None
         if fold(got) != fold(col.header):
             found.append(
@@ -107,7 +121,7 @@ def header_problems(form: FormFile) -> list[Problem]:
                     "đổi thứ tự cột của phiếu.",
                 )
             )
-    for i, h in enumerate(form.header[len(FORM_COLUMNS) :], start=len(FORM_COLUMNS) + 1):
+    for i, h in enumerate(form.header[len(columns) :], start=len(columns) + 1):
         if nfc(h):
             found.append(
                 Problem(
@@ -341,11 +355,12 @@ def value_rows(
     form: FormFile, keys: Sequence[str], aligned: Mapping[str, int]
 ) -> tuple[list[dict[str, Any]], list[Problem], list[str]]:
     """The editable values of each found row, parsed; what cannot be read is a problem."""
-    from .normalize import normalize_text, parse_progress, parse_status
+    from .normalize import normalize_text, parse_date, parse_progress, parse_status
 
     problems: list[Problem] = []
     warnings: list[str] = []
     rows: list[dict[str, Any]] = []
+    present = {c.field for c in form_columns(form)}
     for key in keys:
         if key not in aligned:
             continue
@@ -353,6 +368,8 @@ def value_rows(
         values = form.rows[aligned[key]]
         rec: dict[str, Any] = {"key": key, "_row": row}
         for f in FORM_EDITABLE:
+            if f not in present:
+                continue  # a form issued before this column: the tracker's value stays
             col = POSITION[f] + 1
             raw = _cell(values, f)
             if (row, col) in form.formulas:
@@ -369,6 +386,21 @@ def value_rows(
                 rec[f] = st.value
                 if st.note:
                     warnings.append(f"{at(row, f)}: {st.note}")
+            elif f == "completed_on":
+                rec[f] = None
+                if not blank(raw):
+                    day = parse_date(raw)
+                    if day.ok and day.value is not None:
+                        rec[f] = day.value
+                    else:
+                        problems.append(
+                            problem(
+                                row,
+                                f,
+                                f"ngày hoàn thành {show(raw)} không đọc được; ghi dạng "
+                                "ngày/tháng/năm, ví dụ 15/11/2026.",
+                            )
+                        )
             elif f == "progress":
                 pr = parse_progress(raw, percent_format=(row, col) in form.percent_cells or None)
                 if not pr.ok:

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import WorkbookFormatError
-from .layout import CONFIG_ITEMS, FIRST_DATA_ROW, HEADER_ROW, Column
+from .layout import CONFIG_ITEMS, FIRST_DATA_ROW, HEADER_ROW, OPTIONAL_FIELDS, Column
 from .model import fold
 from .normalize import parse_date, parse_progress
 
@@ -100,7 +100,8 @@ def column_positions(
     for col in columns:
         pos = found.get(fold(col.header))
         if pos is None:
-            missing.append(col.header)
+            if col.field not in OPTIONAL_FIELDS:
+                missing.append(col.header)
         else:
             out[col.field] = pos
     if missing and required:

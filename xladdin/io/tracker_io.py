@@ -155,6 +155,7 @@ class TrackerWorkbook:
             positions = column_positions(state.headers, columns, sheet=sheet, source=self.path.name)
         else:
             positions = {c.field: i + 1 for i, c in enumerate(columns)}
+        columns = [c for c in columns if c.field in positions]  # an optional one may be absent
         pos_list = [positions[c.field] for c in columns]
         values = [[rec.get(c.field) for c in columns] for rec in records]
         keys = (
