@@ -81,7 +81,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         (
             {"status": "Đang triển khai", "progress": 50, "completed_on": date(2026, 6, 2)},
             "Đã ghi ngày hoàn thành 02/06/2026",
-        ),  # fmt: skip
+        ),
         ({"status": STATUS_DONE_LATE, "completed_on": date(2026, 12, 1)}, "muộn hơn ngày hôm nay"),
         ({"status": STATUS_DONE, "completed_on": "hôm qua"}, "phải là một ngày"),
         ({"status": STATUS_DONE, "completed_on": date(2026, 6, 30)}, None),

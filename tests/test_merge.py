@@ -105,7 +105,9 @@ def test_round_trip_changes_exactly_the_filled_cells(issued: tuple[Workspace, An
     # One log entry per changed cell, plus one receipt.
     log = TrackerWorkbook.open(ws.workbook).read_table(SHEET_LOG, LOG_COLUMNS).to_dict("records")
     changed = [r for r in log if r["action"] == "Tổng hợp phiếu"]
-    assert len(changed) == result.cells_changed == 9  # 3 rows x (status, progress, a text)
+    # 3 rows x (status, progress, a text), and the completed row's date (the report date)
+    assert len(changed) == result.cells_changed == 10
+    assert after[k0]["completed_on"] == "2026-11-20"
     assert {(r["key"], r["column"]) for r in changed} >= {(k0, "Trạng thái"), (k1, "Tiến độ (%)")}
     assert [r["action"] for r in log].count("Nhận phiếu") == 1
     # The file went to the archive under its hash; merging again changes nothing.

@@ -83,6 +83,8 @@ def stored(ws: Workspace) -> dict[str, dict[str, Any]]:
 
 
 def _same_value(a: Any, b: Any) -> bool:
+    if isinstance(a, date):  # a completion date; expected.json holds it in ISO form
+        a = a.isoformat()
     if isinstance(a, int | float) and isinstance(b, int | float):
         return abs(a - b) < 1e-9
     return bool(a == b)
@@ -274,9 +276,11 @@ def test_three_agencies_round_trip(fresh: Workspace, tmp_path: Path) -> None:
     # vptu_2 changes only what differs from vptu_1: I.1's progress and result, and I.3.
     assert {(c.key, c.field) for c in by_name["vptu_2.xlsx"].changes} == {
         (v[0], "progress"), (v[0], "result"), (v[2], "status"), (v[2], "progress"),
-        (v[2], "result"),
+        (v[2], "result"), (v[2], "completed_on"),
     }  # fmt: skip
     after = leaf_tasks(fresh)
+    # Completed without a "Ngày hoàn thành": the date of the return that said so (its save).
+    assert after[v[2]]["completed_on"] == "2026-11-25"
     for key, task in before.items():
         for field in EDITABLE:
             want = final.get((key, field), task[field])
@@ -289,9 +293,9 @@ def test_three_agencies_round_trip(fresh: Workspace, tmp_path: Path) -> None:
     log = _log(fresh)
     changed = [r for r in log if r["action"] == ACTION_CHANGED]
     applied = [(c.key, c.header) for r in results for c in r.changes]
-    assert len(changed) == len(applied) == sum(len(r.changes) for r in results) == 17
+    assert len(changed) == len(applied) == sum(len(r.changes) for r in results) == 18
     assert sorted((r["key"], r["column"]) for r in changed) == sorted(applied)
-    assert {(k, HEADERS[f]) for k, f in final} == set(applied)
+    assert {(k, HEADERS[f]) for k, f in final} | {(v[2], "Ngày hoàn thành")} == set(applied)
     assert [r["action"] for r in log].count(ACTION_RECEIVED) == 4
 
     # An older save of UBKTTU after the newer one: stale, tracker untouched.

@@ -806,6 +806,8 @@ class Corpus:
                 (k0, "status", "Hoàn thành"),
                 (k0, "progress", 100),
                 (k0, "result", "Đã hoàn thành"),
+                # Completed, no "Ngày hoàn thành": the report date (its save date here).
+                (k0, "completed_on", "2026-11-24"),
             ],
         )
         self.add(
@@ -974,6 +976,7 @@ class Corpus:
                 (k[3], "status", done_late),
                 (k[3], "progress", 100),
                 (k[3], "result", "Xong ngày 15/02/2026"),
+                (k[3], "completed_on", "2026-11-24"),  # blank on the form: the report date
                 (k[6], "status", work),
                 (k[6], "progress", 25),
                 (k[6], "difficulties", "Chờ kinh phí"),
