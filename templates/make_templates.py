@@ -151,6 +151,12 @@ def bao_cao_tong_hop() -> DocumentObject:
         "trình; {{ plan.not_reported }} nhiệm vụ chưa được báo cáo trong kỳ. Tiến độ bình quân "
         "đạt {{ plan.mean_progress }}%.",
     )
+    tag(doc, "{%p if since %}")
+    body(doc, "{{ since }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if trend_chart %}")
+    fill(doc.add_paragraph(), "{{ trend_chart }}", align=Align.CENTER, before=6, after=6)
+    tag(doc, "{%p endif %}")
     heading(doc, "2. Tiến độ theo phần của kế hoạch")
     fill(doc.add_paragraph(), "", size=6)
     data_table(

@@ -74,7 +74,20 @@ def recalc(
     def action(b: Any) -> str:
         from ..commands import recalc
 
-        return recalc.message(recalc.run(b, today or date.today(), now).result)
+        outcome = recalc.run(b, today or date.today(), now)
+        return recalc.message(outcome.result, outcome.change)
+
+    return _button(book, action)
+
+
+def close_period(
+    book: Any | None = None, *, today: date | None = None, now: datetime | None = None
+) -> str:
+    def action(b: Any) -> str:
+        from ..commands import history
+
+        at = _now(now)
+        return history.message(history.run(b, today or at.date(), at))
 
     return _button(book, action)
 

@@ -245,8 +245,29 @@ def recalc_cmd(workbook: Path | None, today: date | None) -> None:
     with console.status("Đang tính tiến độ…"):
         outcome = recalc_workbook(workbook=workbook, today=today)
     print_figures(outcome.result)
+    if outcome.change is not None:
+        console.print(outcome.change.sentence())
     if outcome.backup:
         console.print(f"Bản sao lưu trước khi ghi: {outcome.backup}")
+
+
+@_command("close-period")
+@click.option(
+    "--period",
+    metavar="KỲ",
+    default=None,
+    help="Kỳ cần chốt, dạng 2026-11, 2026-Q4 hoặc 2026-H2 (mặc định: “Kỳ báo cáo” trong "
+    "“Cấu hình”, hoặc tháng hiện tại).",
+)
+@WORKBOOK_OPTION
+@TODAY_OPTION
+def close_period_cmd(period: str | None, workbook: Path | None, today: date | None) -> None:
+    """Chốt kỳ báo cáo: lưu trạng thái, tiến độ, kết quả của từng nhiệm vụ trong kỳ để so
+    sánh với các kỳ sau."""
+    from ..commands.history import close_period, message
+
+    outcome = close_period(period, workbook=workbook, today=today)
+    console.print(message(outcome))
 
 
 @_command("demo")

@@ -1,6 +1,6 @@
 """What each scheduled job does, on files. :mod:`xladdin.adapters.jobs` decides when.
 
-- collect: mailbox (when "imap_host" is set and :mod:`xladdin.commands.mailbox` is installed), the
+- collect: closes the last period once a new one starts (``close_period``), the mailbox (when "imap_host" is set and :mod:`xladdin.commands.mailbox` is installed), the
   inbox folder, ``merge_returns``, then ``recalc_workbook``; writes the tracker.
 - reminders: ``make_letters("don-doc")``; report: ``make_letters("bao-cao")``. Both only read
   the tracker and write to the outbox.
@@ -35,6 +35,9 @@ def collect(ctx: JobContext) -> str:
     ws = ctx.workspace
     config = dict(ctx.config)
     parts: list[str] = []
+    closed = _close_if_new_period(ctx)
+    if closed:
+        parts.append(closed)
     mailbox = _mailbox(config)
     mail = None
     if mailbox is not None:
@@ -58,6 +61,33 @@ def collect(ctx: JobContext) -> str:
         _, note = _call_mail(mailbox, "finish_mail", ws, config, mail, merged)
         parts.extend(note)
     return "; ".join(parts)
+
+
+def _close_if_new_period(ctx: JobContext) -> str | None:
+    """Close the period the job last ran in once a new one has started (a new month, or
+    "Kỳ báo cáo" moved on in "Cấu hình"), before any return of the new period is merged:
+    the tracker then still shows where that period ended. The first run only remembers the
+    period: closing one the job never saw would record the wrong moment."""
+    from ..commands.history import close_period
+    from ..core.period import parse_period
+    from ..core.tracker import period_of
+
+    current = period_of(ctx.config, ctx.now.date())
+    seen = ctx.memo.get("period")
+    if not isinstance(seen, str) or seen == current.code:
+        ctx.memo["period"] = current.code
+        return None
+    try:
+        previous = parse_period(seen)
+    except TheoDoiError:
+        previous = None
+    if previous is None or previous.start >= current.start:  # moved back: nothing ended
+        ctx.memo["period"] = current.code
+        return None
+    outcome = close_period(seen, workbook=ctx.workspace.workbook, today=ctx.now.date(), now=ctx.now)
+    ctx.memo["period"] = current.code  # only once closed: a failure is retried next tick
+    t = outcome.closing.totals
+    return f"đã chốt {previous.label} (hoàn thành {t.completed}/{t.tasks} nhiệm vụ)"
 
 
 def _merge_summary(outcome: Any) -> str:

@@ -14,11 +14,13 @@ from pathlib import Path
 
 from ..book.base import Book, read_data
 from ..book.file import open_tracker
+from ..core.letter_report import with_history
 from ..core.letters import KINDS, LetterKind, build_letters, parse_kind
 from ..core.period import Period
 from ..core.tracker import TrackerData, recalc
 from ..io import letters_io
 from ..io.workspace import Workspace
+from .history import change_for, read_trend
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,16 @@ def write_letters(
     config = data.config
     catalogue = data.catalogue()
     plans = [build_letters(parse_kind(k), result, catalogue, config, agency=agency) for k in kinds]
+    if any(letter.kind is LetterKind.REPORT for plan in plans for letter in plan.letters):
+        folder = workspace.folder(config, "archive_dir")
+        change, trend = change_for(folder, result, result.period), read_trend(folder)
+        for plan in plans:
+            plan.letters = [
+                with_history(letter, result, change, trend)
+                if letter.kind is LetterKind.REPORT
+                else letter
+                for letter in plan.letters
+            ]
     if only is not None:
         for plan in plans:
             plan.letters = [letter for letter in plan.letters if letter.agency_code in only]
@@ -72,7 +84,9 @@ def write_letters(
     for plan in plans:
         for letter in plan.letters:
             template = letters_io.template_path(letter.template, workspace.root)
-            data_bytes = templates.render(template, letter.context, letter.chart, created=made_at)
+            data_bytes = templates.render(
+                template, letter.context, letter.chart, created=made_at, trend=letter.trend_chart
+            )
             rendered.append((letter, data_bytes))
     folder = workspace.folder(config, "outbox_dir") / result.period.code
     outcome = LettersOutcome(workspace, folder, result.period)

@@ -14,11 +14,14 @@ from typing import Any
 
 from ..book.base import Book, header_positions, read_data
 from ..book.file import edit_tracker
+from ..core.errors import WorkspaceError
 from ..core.layout import SHEET_SUMMARY, SHEET_TASKS, SUMMARY_FIRST_DATA_ROW, TASK_COLUMNS
+from ..core.period_history import PeriodChange
 from ..core.recalc import Recalc
 from ..core.summary import summary_grid
 from ..core.tracker import recalc
 from ..io.workspace import Workspace
+from .history import archive_dir, change_for
 
 COMPUTED_FIELDS = ("progress", "due_state")
 
@@ -28,6 +31,8 @@ class RecalcOutcome:
     workspace: Workspace | None
     result: Recalc
     backup: Path | None
+    # Against the last closed period ("Chốt kỳ báo cáo"); None before any is closed.
+    change: PeriodChange | None = None
 
 
 def task_cells(result: Recalc, positions: Mapping[str, int]) -> dict[tuple[int, int], Any]:
@@ -50,18 +55,24 @@ def run(book: Book, today: date, now: datetime | None = None) -> RecalcOutcome:
     grid = summary_grid(result)
     book.write_block(SHEET_SUMMARY, grid.cells, clear_from_row=SUMMARY_FIRST_DATA_ROW)
     book.set_chart(SHEET_SUMMARY, grid.chart)
-    return RecalcOutcome(None, result, None)
+    try:
+        folder = archive_dir(book)
+    except WorkspaceError:  # a book Excel opened from the web: no folder, no history
+        folder = None
+    change = change_for(folder, result, result.period) if folder is not None else None
+    return RecalcOutcome(None, result, None, change)
 
 
-def message(result: Recalc) -> str:
+def message(result: Recalc, change: PeriodChange | None = None) -> str:
     plan = result.plan
+    since = f"{change.sentence()}\n" if change is not None else ""
     return (
         f"Đã tính tiến độ (ngày tính hạn {result.today:%d/%m/%Y}, kỳ báo cáo "
         f"{result.period.label}).\n"
         f"{plan.tasks} nhiệm vụ: hoàn thành {plan.completed} "
         f"({plan.completion_rate * 100:.1f}%), quá hạn {plan.overdue}, sắp đến hạn "
         f"{plan.due_soon}, chưa báo cáo kỳ này {plan.not_reported}.\n"
-        "Xem trang “Tổng hợp”."
+        f"{since}Xem trang “Tổng hợp”."
     ).replace(".0%", "%")
 
 

@@ -423,6 +423,28 @@ SUMMARY_PRINTED: tuple[SummaryBlock, ...] = SUMMARY_BLOCKS[:4]
 SUMMARY_CHART_TITLE = "Tỷ lệ hoàn thành theo cơ quan chủ trì"
 
 
+# -- closed reporting periods (core/period_history.py): the headers of their CSV files ----
+HISTORY_TASK_HEADERS: dict[str, str] = {
+    "key": "Mã NV",
+    "status": "Trạng thái",
+    "progress": "Tiến độ (%)",
+    "due_state": "Tình trạng hạn",
+    "completed_on": "Ngày hoàn thành",
+    "result": "Kết quả thực hiện",
+}
+HISTORY_TREND_HEADERS: dict[str, str] = {
+    "period": "Kỳ báo cáo",
+    "closed_at": "Chốt lúc",
+    "tasks": "Số nhiệm vụ",
+    "completed": "Đã hoàn thành",
+    "completed_on_time": "Hoàn thành đúng hạn",
+    "completed_late": "Hoàn thành quá hạn",
+    "overdue": "Quá hạn",
+    "completion_rate": "Tỷ lệ hoàn thành",
+    "mean_progress": "Tiến độ bình quân (%)",
+}
+
+
 # -- agency forms (phiếu báo cáo) and their returns ---------------------------------------
 # The contract between `theodoi forms` (writer) and `theodoi merge` (reader): sheet names,
 # header rows and the metadata keys. Changing any of it makes old returns unreadable, so

@@ -21,6 +21,7 @@ class Letter:
     context: dict[str, Any]
     agency_code: str = ""
     chart: Chart | None = None
+    trend_chart: Chart | None = None  # the report's completion rate per closed period
 
     @property
     def template(self) -> str:

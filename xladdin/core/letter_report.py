@@ -7,6 +7,7 @@ Pure; :func:`report_letter` is the builder of the "bao-cao" row of
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from .chart import Chart
@@ -15,9 +16,13 @@ from .letter_kinds import LetterKind, file_name
 from .letter_model import Leaf, Letter, leaves_of
 from .letterhead import Letterhead, clean_text, decimal, percent, short_date
 from .model import nfc
+from .period import parse_period
+from .period_history import PeriodChange, PeriodTotals
 from .recalc import NO_LEAD, Recalc
 
 CHART_TITLE = "Tỷ lệ hoàn thành nhiệm vụ theo cơ quan chủ trì (%)"
+TREND_TITLE = "Tỷ lệ hoàn thành của kế hoạch qua các kỳ báo cáo (%)"
+TREND_PERIODS = 12  # the last closed periods the trend shows (a year of months)
 
 
 def _figures(f: Any) -> dict[str, Any]:
@@ -98,7 +103,34 @@ def report_letter(result: Recalc, head: Letterhead) -> Letter:
         "overdue": overdue,
         "difficulties": _remarks(leaves, "difficulties"),
         "proposals": _remarks(leaves, "proposals"),
+        "since": "",  # "so với kỳ trước", once a period is closed: with_history()
     }
     return Letter(
         LetterKind.REPORT, file_name(LetterKind.REPORT, head.period_code), context, chart=chart
     )
+
+
+def with_history(
+    letter: Letter,
+    result: Recalc,
+    change: PeriodChange | None,
+    trend: Sequence[PeriodTotals],
+) -> Letter:
+    """The report with "so với kỳ trước" (``since``) and the trend of the completion rate:
+    the last closed periods before the current one, then the current figures."""
+    closed = [t for t in trend if parse_period(t.period).start < result.period.start][
+        -TREND_PERIODS:
+    ]
+    context = {**letter.context, "since": change.sentence() if change is not None else ""}
+    if not closed:
+        return replace(letter, context=context)
+    labels = [*(_short(t.period) for t in closed), f"{_short(result.period.code)} (hiện nay)"]
+    values = [*(t.completion_rate * 100 for t in closed), result.plan.completion_rate * 100]
+    chart = Chart(TREND_TITLE, tuple(labels), tuple(round(v, 1) for v in values))
+    return replace(letter, context=context, trend_chart=chart)
+
+
+def _short(code: str) -> str:
+    """A period as a chart label: "Tháng 11/2026", "Quý IV/2026", "6 tháng cuối/2026"."""
+    label = parse_period(code).label.replace(" năm ", "/")
+    return label[0].upper() + label[1:]

@@ -76,6 +76,19 @@ BUTTONS: tuple[Button, ...] = (
         command="recalc",
     ),
     Button(
+        "close_period",
+        "OnClosePeriod",
+        "btnClosePeriod",
+        DATA,
+        "Chốt kỳ báo cáo",
+        "FileMarkAsFinal",
+        "Lưu trạng thái, tiến độ, kết quả của từng nhiệm vụ ở cuối kỳ báo cáo, để lần tính "
+        "tiến độ và báo cáo tổng hợp sau so sánh với kỳ này.",
+        "lưu số liệu từng nhiệm vụ của kỳ báo cáo (thư mục archive, lich-su-ky) để so sánh với "
+        "kỳ trước.",
+        command="history",
+    ),
+    Button(
         "make_forms",
         "OnMakeForms",
         "btnForms",

@@ -233,8 +233,10 @@ class LetterTemplates:
         chart: Chart | None = None,
         *,
         created: datetime | None = None,
+        trend: Chart | None = None,
     ) -> bytes:
-        """The filled-in letter as .docx bytes, made at ``created`` (default: now)."""
+        """The filled-in letter as .docx bytes, made at ``created`` (default: now); ``trend``:
+        the report's completion rate per closed period (``{{ trend_chart }}``)."""
         import jinja2
         from docx.shared import Mm
         from docxtpl import InlineImage
@@ -244,6 +246,11 @@ class LetterTemplates:
         values["chart"] = (
             InlineImage(tpl, io.BytesIO(chart_png(chart)), width=Mm(CHART_WIDTH_MM))
             if chart is not None
+            else ""
+        )
+        values["trend_chart"] = (
+            InlineImage(tpl, io.BytesIO(chart_png(trend)), width=Mm(CHART_WIDTH_MM * 0.8))
+            if trend is not None
             else ""
         )
         try:
@@ -269,9 +276,10 @@ def render_docx(
     chart: Chart | None = None,
     *,
     created: datetime | None = None,
+    trend: Chart | None = None,
 ) -> bytes:
     """One letter on its own (a run of many uses one :class:`LetterTemplates`)."""
-    return LetterTemplates().render(template, context, chart, created=created)
+    return LetterTemplates().render(template, context, chart, created=created, trend=trend)
 
 
 # -- the chart ---------------------------------------------------------------------------------

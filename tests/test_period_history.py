@@ -1,0 +1,187 @@
+"""Closing reporting periods (issue 17, item 2): the snapshot files, the change since the
+last closed period in recalc, and the trend of the plan's completion rate."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from xladdin.adapters.cli import cli
+from xladdin.commands.config import set_config
+from xladdin.commands.export import export_tasks
+from xladdin.commands.forms import issue_forms
+from xladdin.commands.history import close_period, read_snapshot
+from xladdin.commands.merge import merge_returns
+from xladdin.commands.recalc import recalc_workbook
+from xladdin.core.errors import UsageError
+from xladdin.core.layout import (
+    DUE_OVERDUE,
+    FORM_COLUMNS,
+    FORM_FIRST_ROW,
+    FORM_REPORT_DATE_CELL,
+    FORM_SHEET,
+)
+from xladdin.core.period import parse_period
+from xladdin.core.period_history import period_before
+from xladdin.io.form_io import restamp
+from xladdin.io.period_history_io import TREND_FILE, history_folder
+from xladdin.io.workspace import Workspace
+
+COL = {c.field: i + 1 for i, c in enumerate(FORM_COLUMNS)}
+NOV = date(2026, 11, 21)
+DEC = date(2026, 12, 3)
+
+
+def fill(form: Path, target: Path, rows: dict[int, dict[str, Any]]) -> None:
+    wb = openpyxl.load_workbook(form)
+    ws = wb[FORM_SHEET]
+    ws.cell(*FORM_REPORT_DATE_CELL).value = "20/11/2026"
+    for i, values in rows.items():
+        for field, value in values.items():
+            ws.cell(FORM_FIRST_ROW + i, COL[field]).value = value
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    target.write_bytes(restamp(target.read_bytes(), datetime(2026, 11, 20, 15, 0)))
+
+
+def by_key(ws: Workspace, today: date) -> dict[str, dict[str, Any]]:
+    return {
+        t["key"]: t for t in export_tasks(workbook=ws.workbook, today=today) if t["level"] == "task"
+    }
+
+
+def test_two_closed_periods_then_a_report_shows_the_right_deltas(imported: Workspace) -> None:
+    ws = imported
+    set_config({"period": "2026-11"}, workbook=ws.workbook)
+    october = close_period(
+        "2026-10", workbook=ws.workbook, today=NOV, now=datetime(2026, 11, 21, 8)
+    )
+    assert october.change is None  # nothing closed before
+    before = by_key(ws, date(2026, 10, 31))
+    assert {r["key"] for r in read_snapshot(ws.root / "archive", "2026-10")} == set(before)
+
+    forms = issue_forms("2026-11", workbook=ws.workbook, now=datetime(2026, 11, 21, 9))
+    form = next(f for f in forms.forms if f.code == "VPTU").path
+    keys = [
+        r[0].value
+        for r in openpyxl.load_workbook(form)[FORM_SHEET].iter_rows(
+            min_row=FORM_FIRST_ROW, max_col=1
+        )
+    ]
+    fill(form, ws.root / "inbox" / "Phieu.xlsx", {
+        0: {"status": "Hoàn thành", "progress": 100, "result": "Xong"},
+        1: {"status": "Hoàn thành", "progress": 100, "result": "Xong"},
+        2: {"status": "Đang triển khai", "progress": 40},
+    })  # fmt: skip
+    merged = merge_returns(workbook=ws.workbook, now=datetime(2026, 11, 21, 9, 30), today=NOV)
+    assert [r.status for r in merged.results] == ["accepted"], merged.results[0].reasons
+    november = close_period(workbook=ws.workbook, today=NOV, now=datetime(2026, 11, 21, 10))
+    assert november.closing.totals.period == "2026-11"
+    change = november.change
+    assert change is not None and change.previous == "2026-10"
+    done_before = {
+        k for k, t in before.items() if t["status"] in ("Hoàn thành", "Hoàn thành quá hạn")
+    }
+    assert set(change.new_completions) == {keys[0], keys[1]} - done_before
+    assert change.progress[keys[2]] == pytest.approx(40 - (before[keys[2]]["progress"] or 0))
+    nov_tasks = by_key(ws, NOV)
+    n = len(nov_tasks)
+    done_now = sum(t["status"] in ("Hoàn thành", "Hoàn thành quá hạn") for t in nov_tasks.values())
+    assert change.rate_delta == pytest.approx(round((done_now - len(done_before)) / n * 100, 1))
+
+    # December: the report compares with November (the last closed period), not October.
+    set_config({"period": "2026-12"}, workbook=ws.workbook)
+    report = recalc_workbook(workbook=ws.workbook, today=DEC)
+    assert report.change is not None and report.change.previous == "2026-11"
+    assert report.change.new_completions == ()
+    dec_tasks = by_key(ws, DEC)
+    expected_overdue = {
+        k for k, t in dec_tasks.items()
+        if t["due_state"] == DUE_OVERDUE and nov_tasks[k]["due_state"] != DUE_OVERDUE
+    }  # fmt: skip
+    assert set(report.change.newly_overdue) == expected_overdue
+    assert (
+        "So với kỳ trước (tháng 11 năm 2026): thêm 0 nhiệm vụ hoàn thành"
+        in report.change.sentence()
+    )
+
+    # The report letter says the same and charts the trend: Oct, Nov, then now.
+    from docxread import full_text, open_docx
+
+    from xladdin.commands.letters import make_letters
+
+    letters = make_letters("bao-cao", workbook=ws.workbook, today=DEC)
+    (letter,) = letters.files
+    doc = open_docx(letter.docx)
+    assert report.change.sentence() in full_text(doc)
+    assert len(doc.inline_shapes) == 2  # the agencies' chart and the trend
+
+    # The trend: one row per closed period, readable without the tool.
+    with (history_folder(ws.root / "archive") / TREND_FILE).open(encoding="utf-8-sig") as fh:
+        trend = list(csv.DictReader(fh))
+    assert [r["Kỳ báo cáo"] for r in trend] == ["2026-10", "2026-11"]
+    assert float(trend[1]["Tỷ lệ hoàn thành"]) == pytest.approx(round(done_now / n, 4))
+    # Closing November again replaces its row instead of adding one.
+    again = close_period("2026-11", workbook=ws.workbook, today=DEC, now=datetime(2026, 12, 3, 8))
+    assert [t.period for t in again.trend] == ["2026-10", "2026-11"]
+
+
+def test_a_period_not_yet_begun_cannot_be_closed(imported: Workspace) -> None:
+    with pytest.raises(UsageError, match="chưa bắt đầu"):
+        close_period("2027-01", workbook=imported.workbook, today=NOV, now=datetime(2026, 11, 21))
+
+
+def test_the_cli_closes_a_period_as_the_library_does(imported: Workspace) -> None:
+    run = CliRunner().invoke(
+        cli, ["close-period", "--period", "2026-10", "--workbook", str(imported.workbook),
+              "--today", "21/11/2026"],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    assert "Đã chốt kỳ báo cáo tháng 10 năm 2026" in run.output
+    rows = read_snapshot(imported.root / "archive", "2026-10")
+    assert len(rows) == len(by_key(imported, date(2026, 10, 31)))
+
+
+@pytest.mark.parametrize(
+    ("code", "before"),
+    [("2026-01", "2025-12"), ("2026-11", "2026-10"), ("2026-Q1", "2025-Q4"),
+     ("2026-Q3", "2026-Q2"), ("2026-H1", "2025-H2"), ("2026-H2", "2026-H1")],
+)  # fmt: skip
+def test_period_before(code: str, before: str) -> None:
+    got = period_before(parse_period(code))
+    assert got.code == before and got.end.toordinal() + 1 == parse_period(code).start.toordinal()
+
+
+def test_the_job_closes_the_last_period_when_a_new_one_starts(imported: Workspace) -> None:
+    from xladdin.adapters import job_tasks
+    from xladdin.adapters.jobs import JobContext
+
+    memo: dict[str, Any] = {}
+    for now in (datetime(2026, 11, 21, 9), datetime(2026, 11, 30, 23)):
+        job_tasks.collect(JobContext(imported, now, {}, memo))
+    assert memo["period"] == "2026-11"
+    assert not (history_folder(imported.root / "archive") / TREND_FILE).exists()
+    summary = job_tasks.collect(JobContext(imported, datetime(2026, 12, 1, 7), {}, memo))
+    assert summary.startswith("đã chốt tháng 11 năm 2026")
+    assert memo["period"] == "2026-12"
+    assert len(read_snapshot(imported.root / "archive", "2026-11")) == len(by_key(imported, NOV))
+    job_tasks.collect(JobContext(imported, datetime(2026, 12, 1, 8), {}, memo))
+    with (history_folder(imported.root / "archive") / TREND_FILE).open(encoding="utf-8-sig") as fh:
+        assert [r["Kỳ báo cáo"] for r in csv.DictReader(fh)] == ["2026-11"]  # closed once
+
+
+def test_a_report_before_any_closed_period_has_no_comparison(imported: Workspace) -> None:
+    from docxread import full_text, open_docx
+
+    from xladdin.commands.letters import make_letters
+
+    (letter,) = make_letters("bao-cao", workbook=imported.workbook, today=NOV).files
+    doc = open_docx(letter.docx)
+    assert "So với kỳ trước" not in full_text(doc)
+    assert len(doc.inline_shapes) == 1
