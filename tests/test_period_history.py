@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import xlremote
 from click.testing import CliRunner
 
 from xladdin.adapters.cli import cli
@@ -27,11 +28,11 @@ from xladdin.core.layout import (
     FORM_REPORT_DATE_CELL,
     FORM_SHEET,
 )
-from xladdin.core.period import parse_period
-from xladdin.core.period_history import period_before
 from xladdin.io.form_io import restamp
 from xladdin.io.period_history_io import TREND_FILE, history_folder
 from xladdin.io.workspace import Workspace
+
+xw_remote = xlremote.xw_remote
 
 COL = {c.field: i + 1 for i, c in enumerate(FORM_COLUMNS)}
 NOV = date(2026, 11, 21)
@@ -148,16 +149,6 @@ def test_the_cli_closes_a_period_as_the_library_does(imported: Workspace) -> Non
     assert len(rows) == len(by_key(imported, date(2026, 10, 31)))
 
 
-@pytest.mark.parametrize(
-    ("code", "before"),
-    [("2026-01", "2025-12"), ("2026-11", "2026-10"), ("2026-Q1", "2025-Q4"),
-     ("2026-Q3", "2026-Q2"), ("2026-H1", "2025-H2"), ("2026-H2", "2026-H1")],
-)  # fmt: skip
-def test_period_before(code: str, before: str) -> None:
-    got = period_before(parse_period(code))
-    assert got.code == before and got.end.toordinal() + 1 == parse_period(code).start.toordinal()
-
-
 def test_the_job_closes_the_last_period_when_a_new_one_starts(imported: Workspace) -> None:
     from xladdin.adapters import job_tasks
     from xladdin.adapters.jobs import JobContext
@@ -185,3 +176,28 @@ def test_a_report_before_any_closed_period_has_no_comparison(imported: Workspace
     doc = open_docx(letter.docx)
     assert "So với kỳ trước" not in full_text(doc)
     assert len(doc.inline_shapes) == 1
+
+
+def test_the_button_closes_what_the_cli_closes(
+    imported: Workspace, tmp_path: Path, xw_remote: Any
+) -> None:
+    """ "Chốt kỳ báo cáo" on the book Excel has open (xlwings' remote engine) writes the same
+    task rows as `theodoi close-period` on the file."""
+    import shutil
+
+    from test_buttons_forms import _book
+    from xlremote import alerts
+
+    from xladdin.adapters import buttons
+
+    other = tmp_path / "copy"
+    shutil.copytree(imported.root, other)
+    copy = Workspace(other, other / imported.workbook.name)
+    book = _book(copy)
+    message = buttons.close_period(book, today=NOV, now=datetime(2026, 11, 21, 9))
+    assert alerts(book) == [message]
+    assert message.startswith("Đã chốt kỳ báo cáo tháng 11 năm 2026")
+    close_period("2026-11", workbook=imported.workbook, today=NOV, now=datetime(2026, 11, 21, 9))
+    assert read_snapshot(other / "archive", "2026-11") == read_snapshot(
+        imported.root / "archive", "2026-11"
+    )

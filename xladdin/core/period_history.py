@@ -158,19 +158,6 @@ def change_since(
     )
 
 
-def period_before(period: Period) -> Period:
-    """The period of the same length that ends the day before ``period`` starts."""
-    year, part = period.code.split("-")
-    y = int(year)
-    if part.startswith("Q"):
-        q = int(part[1]) - 1
-        return parse_period(f"{y}-Q{q}" if q else f"{y - 1}-Q4")
-    if part.startswith("H"):
-        return parse_period(f"{y}-H1" if part == "H2" else f"{y - 1}-H2")
-    m = int(part) - 1
-    return parse_period(f"{y}-{m:02d}" if m else f"{y - 1}-12")
-
-
 def _num(value: Any) -> float | None:
     """A number from a cell or from CSV text (what the history files hold)."""
     if isinstance(value, str):
