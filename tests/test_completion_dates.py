@@ -129,6 +129,8 @@ def fill(form: Path, target: Path, rows: dict[int, dict[str, Any]], *, drop_colu
 def _keys(form: Path) -> list[str]:
     ws = openpyxl.load_workbook(form)[FORM_SHEET]
     assert ws.cell(FORM_HEADER_ROW, COL["completed_on"]).value == "Ngày hoàn thành"
+    blank = ws.cell(FORM_FIRST_ROW, COL["completed_on"])  # the agency types a date here
+    assert not blank.protection.locked and blank.number_format == "dd/mm/yyyy"
     return [r[0].value for r in ws.iter_rows(min_row=FORM_FIRST_ROW, max_col=1)]
 
 

@@ -186,7 +186,8 @@ def _body_look(col: Column, editable: bool, dated: bool) -> Callable[[Cell], Non
     def build(cell: Cell) -> None:
         cell.alignment = _TOP_WRAP
         cell.border = _BORDER
-        if col.kind == "date" and dated:
+        # A blank date cell the agency fills ("Ngày hoàn thành") shows what it types as a date.
+        if col.kind == "date" and (dated or (editable and col.field in FORM_EDITABLE)):
             cell.number_format = DATE_FORMAT
         elif col.kind in ("wrap", "code", "text") and col.field not in ("status",):
             cell.number_format = TEXT_FORMAT
