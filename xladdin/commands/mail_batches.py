@@ -1,0 +1,262 @@
+"""The batches of mail: forms with their cover letters, reminders, acknowledgements.
+
+Each function turns what a command made (forms, letters, a merge's results) into
+:class:`~xladdin.core.mail_compose.OutgoingMail` and hands them to
+:func:`xladdin.commands.mail_send.deliver`. Agencies without an address in "Cơ quan" are
+listed in the outcome, never skipped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from ..core.agencies import AgencyCatalogue
+from ..core.deadlines import configured_deadline
+from ..core.letter_kinds import LetterKind, file_name
+from ..core.mail_compose import (
+    KIND_ACK,
+    KIND_FORMS,
+    KIND_REMINDER,
+    TEMPLATES,
+    Attachment,
+    OutgoingMail,
+    Unaddressed,
+    ack_mail,
+    agency_mail,
+)
+from ..core.tracker import TrackerData
+from ..io.mail_origin import MailOrigin
+from ..io.workspace import Workspace
+from .forms import FormsOutcome
+from .letters import LettersOutcome
+from .mail_send import SendOutcome, deliver, template_text
+from .merge import MergeOutcome
+
+
+def _letter_attachment(docx: Path) -> Attachment:
+    """The PDF when LibreOffice made one (what an agency can open anywhere), else the .docx."""
+    pdf = docx.with_suffix(".pdf")
+    chosen = pdf if pdf.is_file() else docx
+    return Attachment(chosen.name, chosen.read_bytes())
+
+
+def send_forms(
+    data: TrackerData,
+    ws: Workspace,
+    outcome: FormsOutcome,
+    letters: Sequence[Path],
+    *,
+    dry_run: bool | None = None,
+    resend_unconfirmed: bool = False,
+    now: datetime | None = None,
+) -> SendOutcome:
+    """Each agency's form and cover letter to its addresses (``theodoi forms --send``)."""
+    catalogue = data.catalogue()
+    template = template_text(TEMPLATES[KIND_FORMS], ws.root)
+    by_name = {p.name: p for p in letters}
+    period = outcome.period
+    mails: list[OutgoingMail] = []
+    unaddressed: list[Unaddressed] = []
+    due = configured_deadline(outcome.issued_at.date(), data.config).text
+    for form in outcome.forms:
+        agency = catalogue.get(form.code)
+        if agency is None:  # the issuing office's own form: nobody to mail it to
+            continue
+        attachments = [Attachment(form.path.name, form.path.read_bytes())]
+        letter = by_name.get(file_name(LetterKind.REQUEST, period.code, form.code))
+        if letter is not None:
+            attachments.append(_letter_attachment(letter))
+        made = agency_mail(
+            KIND_FORMS,
+            agency,
+            period.code,
+            period.label,
+            attachments,
+            data.config,
+            template,
+            deadline=due,
+            has_letter=letter is not None,
+        )
+        (mails if isinstance(made, OutgoingMail) else unaddressed).append(made)  # type: ignore[arg-type]
+    return deliver(
+        ws,
+        data.config,
+        KIND_FORMS,
+        mails,
+        unaddressed,
+        dry_run=dry_run,
+        resend_unconfirmed=resend_unconfirmed,
+        now=now,
+    )
+
+
+def send_reminders(
+    data: TrackerData,
+    ws: Workspace,
+    letters: LettersOutcome,
+    *,
+    dry_run: bool | None = None,
+    resend_unconfirmed: bool = False,
+    now: datetime | None = None,
+) -> SendOutcome:
+    """Each reminder letter to its agency (``theodoi letters --kind don-doc --send``)."""
+    catalogue = data.catalogue()
+    template = template_text(TEMPLATES[KIND_REMINDER], ws.root)
+    mails: list[OutgoingMail] = []
+    unaddressed: list[Unaddressed] = []
+    for f in letters.files:
+        if f.kind != LetterKind.REMINDER:
+            continue
+        agency = catalogue.get(f.agency_code)
+        if agency is None:
+            continue
+        attachment = (
+            Attachment(f.pdf.name, f.pdf.read_bytes()) if f.pdf else _letter_attachment(f.docx)
+        )
+        made = agency_mail(
+            KIND_REMINDER,
+            agency,
+            letters.period.code,
+            letters.period.label,
+            [attachment],
+            data.config,
+            template,
+        )
+        (mails if isinstance(made, OutgoingMail) else unaddressed).append(made)  # type: ignore[arg-type]
+    return deliver(
+        ws,
+        data.config,
+        KIND_REMINDER,
+        mails,
+        unaddressed,
+        dry_run=dry_run,
+        resend_unconfirmed=resend_unconfirmed,
+        now=now,
+    )
+
+
+def ack_batch(
+    outcome: MergeOutcome, catalogue: AgencyCatalogue, config: dict[str, str], root: Path
+) -> tuple[list[OutgoingMail], list[Unaddressed]]:
+    """One reply per return of the merge that came by mail (see :attr:`MergeOutcome.origins`)."""
+    template = template_text(TEMPLATES[KIND_ACK], root)
+    mails: list[OutgoingMail] = []
+    unaddressed: list[Unaddressed] = []
+    for r in outcome.results:
+        origin: MailOrigin | None = outcome.origins.get(r.path)
+        if origin is None:
+            continue
+        made = ack_mail(
+            r,
+            origin.sender,
+            origin.message_id,
+            origin.subject,
+            origin.references,
+            catalogue,
+            config,
+            template,
+        )
+        if isinstance(made, OutgoingMail):
+            if not made.period or made.period == "khong-ro-ky":
+                made.period = outcome.period.code
+            mails.append(made)
+        else:
+            unaddressed.append(made)
+    return mails, unaddressed
+
+
+def send_acks(
+    data: TrackerData,
+    ws: Workspace,
+    outcome: MergeOutcome,
+    *,
+    dry_run: bool | None = None,
+    resend_unconfirmed: bool = False,
+    now: datetime | None = None,
+) -> SendOutcome:
+    """The acknowledgements of a merge (``theodoi merge --send-acks``, the scheduled job)."""
+    mails, unaddressed = ack_batch(outcome, data.catalogue(), data.config, ws.root)
+    return deliver(
+        ws,
+        data.config,
+        KIND_ACK,
+        mails,
+        unaddressed,
+        dry_run=dry_run,
+        resend_unconfirmed=resend_unconfirmed,
+        now=now,
+    )
+
+
+# -- the calls of the CLI and the scheduled job: read the tracker once, make, mail -----------
+def issue_and_send_forms(
+    period: str | None,
+    *,
+    workbook: Path | None = None,
+    pdf: bool = False,
+    dry_run: bool | None = None,
+    resend_unconfirmed: bool = False,
+) -> tuple[FormsOutcome, list[Path], SendOutcome]:
+    """``theodoi forms --send``: the forms and cover letters, then the mail."""
+    from ..book.base import read_data
+    from ..book.file import open_tracker
+    from .forms import write_forms_and_letters
+
+    book = open_tracker(workbook)
+    data = read_data(book)
+    outcome, letters = write_forms_and_letters(data, book.workspace, period, pdf=pdf)
+    sent = send_forms(
+        data, book.workspace, outcome, letters,
+        dry_run=dry_run, resend_unconfirmed=resend_unconfirmed,
+    )  # fmt: skip
+    return outcome, letters, sent
+
+
+def make_and_send_reminders(
+    *,
+    workbook: Path | None = None,
+    agency: str | None = None,
+    pdf: bool = False,
+    today: date | None = None,
+    dry_run: bool | None = None,
+    resend_unconfirmed: bool = False,
+) -> tuple[LettersOutcome, SendOutcome]:
+    """``theodoi letters --kind don-doc --send``: the reminders, then the mail."""
+    from ..book.base import read_data
+    from ..book.file import open_tracker
+    from ..io import letters_io
+    from .letters import write_letters
+
+    soffice = letters_io.require_soffice() if pdf else None
+    book = open_tracker(workbook)
+    data = read_data(book)
+    letters = write_letters(
+        data, book.workspace, [LetterKind.REMINDER], agency=agency, soffice=soffice, today=today
+    )
+    sent = send_reminders(
+        data, book.workspace, letters, dry_run=dry_run, resend_unconfirmed=resend_unconfirmed
+    )
+    return letters, sent
+
+
+def merge_and_acknowledge(
+    paths: Sequence[Path] = (),
+    *,
+    workbook: Path | None = None,
+    today: date | None = None,
+    dry_run: bool | None = None,
+    resend_unconfirmed: bool = False,
+) -> tuple[MergeOutcome, SendOutcome]:
+    """``theodoi merge --send-acks``: the merge, then a reply to each return that came by mail."""
+    from ..book.base import read_data
+    from ..book.file import open_tracker
+    from .merge import merge_returns
+
+    outcome = merge_returns(list(paths), workbook=workbook, today=today)
+    data = read_data(open_tracker(workbook))
+    sent = send_acks(
+        data, outcome.workspace, outcome, dry_run=dry_run, resend_unconfirmed=resend_unconfirmed
+    )
+    return outcome, sent
