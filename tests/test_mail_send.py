@@ -5,6 +5,7 @@ connection and re-runs; the preview is what is sent."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections import Counter
@@ -22,11 +23,17 @@ from conftest import RETURNS, corpus_generator
 from smtpserver import SmtpServer, running_smtp
 
 from xladdin.adapters.cli import main
+from xladdin.adapters.job_specs import JobContext
+from xladdin.adapters.job_tasks import collect
 from xladdin.book.base import read_data
 from xladdin.book.file import open_tracker
 from xladdin.commands import config as settings
 from xladdin.commands.config import set_config
-from xladdin.commands.mail_batches import issue_and_send_forms, merge_and_acknowledge
+from xladdin.commands.mail_batches import (
+    issue_and_send_forms,
+    make_and_send_reminders,
+    merge_and_acknowledge,
+)
 from xladdin.commands.mail_send import deliver, wire_bytes
 from xladdin.core.mail_compose import Attachment, OutgoingMail
 from xladdin.io.mail_ledger import LEDGER_NAME, SENDING, SENT, read_ledger
@@ -282,3 +289,33 @@ def test_config_command(ws: Workspace, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["config", "khoa_la", "-w", str(ws.workbook)]) == 2
     err = capsys.readouterr().err
     assert "Cổng máy chủ gửi thư" in err and "khoa_la" in err
+
+
+def test_reminders_sent_to_agencies_to_remind(ws: Workspace, server: SmtpServer) -> None:
+    letters, sent = make_and_send_reminders(workbook=ws.workbook, today=TODAY, dry_run=False)
+    reminded = {f.agency_code for f in letters.files}
+    assert reminded and {m.agency_code for m in sent.sent} == reminded - {"VPTU"}
+    for r in server.accepted:
+        code = BY_ADDRESS[r.recipients[0]]
+        assert attachment_names(parse(r.data)) == [f"CV_DonDoc_{code}_{PERIOD}.docx"]
+    assert [u.agency_code for u in sent.unaddressed] == (["VPTU"] if "VPTU" in reminded else [])
+    _, again = make_and_send_reminders(workbook=ws.workbook, today=TODAY, dry_run=False)
+    assert not again.sent
+
+
+@pytest.mark.parametrize("on", ["không", "có"])
+def test_job_sends_acknowledgements_only_when_turned_on(
+    ws: Workspace, server: SmtpServer, on: str
+) -> None:
+    settings.agency_email("VPTU", "vanthu@vptu.test", workbook=ws.workbook)
+    settings.set_one("job_send_acks", on, workbook=ws.workbook)
+    inbox = ws.root / "inbox"
+    inbox.mkdir(exist_ok=True)
+    (inbox / "tot.eml").write_bytes(
+        mail_with(RETURNS / "base_vptu.xlsx", "vanthu@vptu.test", "Phiếu", "<d4@vptu.test>")
+    )
+    os.utime(inbox / "tot.eml", (1e9, 1e9))  # settled: the job leaves files still being written
+    config = read_data(open_tracker(ws.workbook)).config
+    status = collect(JobContext(ws, datetime(2026, 11, 27, 9, 0), config))
+    assert len(server.accepted) == (1 if on == "có" else 0), status
+    assert ("đã gửi 1 thư xác nhận" in status) == (on == "có")

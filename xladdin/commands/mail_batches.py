@@ -97,6 +97,7 @@ def send_reminders(
     ws: Workspace,
     letters: LettersOutcome,
     *,
+    today: date | None = None,
     dry_run: bool | None = None,
     resend_unconfirmed: bool = False,
     now: datetime | None = None,
@@ -104,6 +105,7 @@ def send_reminders(
     """Each reminder letter to its agency (``theodoi letters --kind don-doc --send``)."""
     catalogue = data.catalogue()
     template = template_text(TEMPLATES[KIND_REMINDER], ws.root)
+    dated = (now or datetime.now()).date().isoformat() if today is None else today.isoformat()
     mails: list[OutgoingMail] = []
     unaddressed: list[Unaddressed] = []
     for f in letters.files:
@@ -123,6 +125,7 @@ def send_reminders(
             [attachment],
             data.config,
             template,
+            dated=dated,
         )
         (mails if isinstance(made, OutgoingMail) else unaddressed).append(made)  # type: ignore[arg-type]
     return deliver(
@@ -236,7 +239,12 @@ def make_and_send_reminders(
         data, book.workspace, [LetterKind.REMINDER], agency=agency, soffice=soffice, today=today
     )
     sent = send_reminders(
-        data, book.workspace, letters, dry_run=dry_run, resend_unconfirmed=resend_unconfirmed
+        data,
+        book.workspace,
+        letters,
+        today=today,
+        dry_run=dry_run,
+        resend_unconfirmed=resend_unconfirmed,
     )
     return letters, sent
 

@@ -278,8 +278,10 @@ def agency_mail(
     *,
     deadline: str = "",
     has_letter: bool = False,
+    dated: str = "",
 ) -> OutgoingMail | Unaddressed:
-    """A form (with its cover letter) or a reminder to one agency's addresses."""
+    """A form (with its cover letter) or a reminder to one agency's addresses; ``dated``
+    (a reminder's date) makes each day's letter a message of its own."""
     to = addresses(agency.email)
     if not to:
         return Unaddressed(
@@ -297,7 +299,8 @@ def agency_mail(
     }
     subject, body = render(template, context, TEMPLATES[kind])
     return OutgoingMail(
-        key=f"{kind}|{period_code}|{agency.code}",
+        # A reminder is a dated letter: each day's is its own message, sent once.
+        key="|".join(p for p in (kind, period_code, agency.code, dated) if p),
         kind=kind,
         period=period_code,
         agency_code=agency.code,
