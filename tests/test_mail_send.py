@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import RETURNS, corpus_generator
+from imapserver import dovecot_binary, running_dovecot
 from smtpserver import SmtpServer, running_smtp
 
 from xladdin.adapters.cli import main
@@ -35,6 +36,7 @@ from xladdin.commands.mail_batches import (
     merge_and_acknowledge,
 )
 from xladdin.commands.mail_send import deliver, wire_bytes
+from xladdin.commands.mailbox import collect_mail, finish_mail
 from xladdin.core.mail_compose import Attachment, OutgoingMail
 from xladdin.io.mail_ledger import LEDGER_NAME, SENDING, SENT, read_ledger
 from xladdin.io.workspace import Workspace
@@ -319,3 +321,33 @@ def test_job_sends_acknowledgements_only_when_turned_on(
     status = collect(JobContext(ws, datetime(2026, 11, 27, 9, 0), config))
     assert len(server.accepted) == (1 if on == "có" else 0), status
     assert ("đã gửi 1 thư xác nhận" in status) == (on == "có")
+
+
+@pytest.mark.skipif(
+    dovecot_binary() is None, reason="dovecot is not installed (.ci/run installs it)"
+)
+def test_returns_from_the_mailbox_are_acknowledged(
+    ws: Workspace, server: SmtpServer, monkeypatch: Any
+) -> None:
+    """The whole loop: a return arrives in the office mailbox (dovecot), the job's mailbox step
+    saves it to the inbox, the merge refuses it with every reason, the reply answers that mail."""
+    settings.agency_email("VPTU", "vanthu@vptu.test", workbook=ws.workbook)
+    with running_dovecot() as imap:
+        for k, v in imap.env().items():
+            monkeypatch.setenv(k, v)
+        set_config({"imap_host": imap.host, "imap_port": str(imap.port)}, workbook=ws.workbook)
+        imap.deliver(
+            mail_with(RETURNS / "five_faults.xlsx", "vanthu@vptu.test", "Phiếu", "<e5@vptu.test>")
+        )
+        config = read_data(open_tracker(ws.workbook)).config
+        mail = collect_mail(ws, config, now=datetime(2026, 11, 27, 9, 0))
+        assert len(mail.items) == 1
+        merged, _ = merge_and_acknowledge(workbook=ws.workbook, today=TODAY, dry_run=False)
+        finish_mail(ws, config, mail, merged, now=datetime(2026, 11, 27, 9, 0))
+    (result,) = merged.results
+    assert result.status == "refused" and len(result.reasons) == 5
+    (reply,) = server.accepted
+    msg = parse(reply.data)
+    assert str(msg["In-Reply-To"]) == "<e5@vptu.test>" and reply.recipients == ["vanthu@vptu.test"]
+    body = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert all(reason in body for reason in result.reasons)

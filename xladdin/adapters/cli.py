@@ -548,7 +548,7 @@ def config_cmd(
 
     Không đối số: mọi tham số. KHÓA: một tham số (khóa ở cột “Khóa (không sửa)” hoặc tên
     tham số). KHÓA GIÁ_TRỊ: đặt giá trị (có sao lưu, ghi an toàn như mọi lần ghi sổ).
-    Ví dụ: theodoi config smtp_host mail.dienbien.dcs.vn; theodoi config --agency BTC
+    Ví dụ: theodoi config smtp_host mail.dienbien.dcs.vn; theodoi config --agency btc
     btc@dienbien.dcs.vn."""
     from ..commands import config as settings
     from ..core.errors import UsageError

@@ -20,8 +20,13 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from ..core.errors import MailboxError
-from ..core.mail_compose import KIND_LABELS, OutgoingMail, Unaddressed, build_message
-from ..core.model import nfc
+from ..core.mail_compose import (
+    KIND_LABELS,
+    OutgoingMail,
+    Unaddressed,
+    build_message,
+    office_name,
+)
 from ..io import files
 from ..io.letters_io import OVERRIDE_FOLDER
 from ..io.mail_ledger import FAILED, SENDING, SENT, LedgerRow, locked_ledger, read_ledger
@@ -131,7 +136,7 @@ def deliver(
     preview = bool(dry_run) or first
     outcome = SendOutcome(kind, preview, unaddressed=list(unaddressed), first_preview=first)
     sender = settings.sender or "nguoi-gui@chua-cau-hinh.invalid"
-    name = nfc(config.get("office")).title() if config.get("office") else ""
+    name = office_name(config)  # "VĂN PHÒNG TỈNH ỦY ĐIỆN BIÊN", as the letters print it
     if not preview:
         settings.require()
     with locked_ledger(outbox) as ledger:
