@@ -23,7 +23,7 @@ from rich.table import Table
 
 from .. import __version__
 from ..core.errors import OutputError, TheoDoiError
-from .cli_mail import mail_options, print_sent, wanted
+from .cli_mail import WORKBOOK_OPTION, config_cmd, mail_options, print_sent, wanted
 from .cli_print import print_figures, print_findings, print_import, print_merge
 from .cli_run import TheoDoiGroup, console, debug_option, err_console
 from .cli_text import DATE_FORMATS, DEBUG_HELP, DateType, os_error_reason
@@ -31,14 +31,6 @@ from .cli_text import DATE_FORMATS, DEBUG_HELP, DateType, os_error_reason
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 FILE = click.Path(path_type=Path, dir_okay=False)
 FOLDER = click.Path(path_type=Path, file_okay=False)
-WORKBOOK_OPTION = click.option(
-    "--workbook",
-    "-w",
-    type=FILE,
-    metavar="TỆP",
-    default=None,
-    help="Sổ theo dõi (.xlsm). Mặc định: sổ trong thư mục làm việc hiện tại.",
-)
 
 
 def today_option(use: str) -> Any:
@@ -530,42 +522,7 @@ def merge_cmd(
         )
 
 
-@_command("config")
-@click.argument("key", metavar="[KHÓA]", required=False)
-@click.argument("value", metavar="[GIÁ_TRỊ]", required=False)
-@click.option(
-    "--agency",
-    metavar="MÃ",
-    default=None,
-    help="Đọc (hoặc đặt, khi có KHÓA là địa chỉ thư) địa chỉ thư của cơ quan có mã này ở trang "
-    "“Cơ quan”; nhiều địa chỉ cách nhau bởi dấu ;.",
-)
-@WORKBOOK_OPTION
-def config_cmd(
-    key: str | None, value: str | None, agency: str | None, workbook: Path | None
-) -> None:
-    """Xem hoặc sửa trang “Cấu hình” và địa chỉ thư của cơ quan, không cần mở Excel.
-
-    Không đối số: mọi tham số. KHÓA: một tham số (khóa ở cột “Khóa (không sửa)” hoặc tên
-    tham số). KHÓA GIÁ_TRỊ: đặt giá trị (có sao lưu, ghi an toàn như mọi lần ghi sổ).
-    Ví dụ: theodoi config smtp_host mail.dienbien.dcs.vn; theodoi config --agency btc
-    btc@dienbien.dcs.vn."""
-    from ..commands import config as settings
-    from ..core.errors import UsageError
-
-    if agency is not None:
-        if value is not None:
-            raise UsageError("Với --agency chỉ ghi một địa chỉ thư (hoặc không ghi gì để xem).")
-        code, name, email = settings.agency_email(agency, key, workbook=workbook)
-        verb = "Đã đặt" if key is not None else "Địa chỉ thư của"
-        console.print(f"{verb} {name} ({code}): {email or '(chưa có)'}", markup=False)
-        return
-    if key is not None and value is not None:
-        k, label, v = settings.set_one(key, value, workbook=workbook)
-        console.print(f"Đã đặt “{label}” ({k}) = {v or '(để trống)'}", markup=False)
-        return
-    for k, label, v in settings.show_config(key, workbook=workbook):
-        console.print(f"{k}\t{label}\t{v}", markup=False, highlight=False)
+_command("config")(config_cmd)
 
 
 @_command("jobs")
