@@ -351,3 +351,27 @@ def test_returns_from_the_mailbox_are_acknowledged(
     assert str(msg["In-Reply-To"]) == "<e5@vptu.test>" and reply.recipients == ["vanthu@vptu.test"]
     body = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert all(reason in body for reason in result.reasons)
+
+
+def test_acknowledgements_previewed_first_are_sent_by_the_next_run(
+    ws: Workspace, server: SmtpServer
+) -> None:
+    """The first replies of a period are only previewed; their returns are archived by then,
+    so the next run (even with an empty inbox) sends them from the preview files, once."""
+    settings.agency_email("VPTU", "vanthu@vptu.test", workbook=ws.workbook)
+    inbox = ws.root / "inbox"
+    inbox.mkdir(exist_ok=True)
+    (inbox / "loi.eml").write_bytes(
+        mail_with(RETURNS / "five_faults.xlsx", "vanthu@vptu.test", "Phiếu", "<f6@vptu.test>")
+    )
+    _, first = merge_and_acknowledge(workbook=ws.workbook, today=TODAY)
+    assert first.dry_run and len(first.previewed) == 1 and not server.accepted
+    preview = first.previewed[0].read_bytes()
+    _, second = merge_and_acknowledge(workbook=ws.workbook, today=TODAY)
+    assert len(second.sent) == 1 and len(server.accepted) == 1
+    (reply,) = server.accepted
+    assert reply.recipients == ["vanthu@vptu.test"]
+    drop = re.compile(rb"(?m)^Date: .*\r\n")
+    assert drop.sub(b"", preview) == drop.sub(b"", reply.data)
+    _, third = merge_and_acknowledge(workbook=ws.workbook, today=TODAY)
+    assert not third.sent and len(server.accepted) == 1

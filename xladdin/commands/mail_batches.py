@@ -31,7 +31,7 @@ from ..io.mail_origin import MailOrigin
 from ..io.workspace import Workspace
 from .forms import FormsOutcome
 from .letters import LettersOutcome
-from .mail_send import SendOutcome, deliver, template_text
+from .mail_send import SendOutcome, deliver, queued, template_text
 from .merge import MergeOutcome
 
 
@@ -160,13 +160,18 @@ def ack_batch(
             catalogue,
             config,
             template,
+            outcome.period.code,
         )
-        if isinstance(made, OutgoingMail):
-            if not made.period or made.period == "khong-ro-ky":
-                made.period = outcome.period.code
-            mails.append(made)
-        else:
-            unaddressed.append(made)
+        (mails if isinstance(made, OutgoingMail) else unaddressed).append(made)  # type: ignore[arg-type]
+    # Replies previewed by an earlier merge: their returns are archived now, so the preview
+    # files are what is left of them; they go with this run's.
+    fresh = {m.key for m in mails}
+    for m in queued(outcome.workspace.folder(config, "outbox_dir"), outcome.period.code):
+        if m.key not in fresh:
+            agency = catalogue.get(m.agency_code)
+            m.agency_name = agency.name if agency is not None else m.agency_code
+            m.period = outcome.period.code
+            mails.append(m)
     return mails, unaddressed
 
 

@@ -21,10 +21,12 @@ from pathlib import Path
 
 from ..core.errors import MailboxError
 from ..core.mail_compose import (
+    KIND_ACK,
     KIND_LABELS,
     OutgoingMail,
     Unaddressed,
     build_message,
+    from_preview,
     office_name,
 )
 from ..io import files
@@ -204,3 +206,21 @@ def _seen_before(outbox: Path, kind: str, periods: Sequence[str]) -> bool:
     if any(r.kind == kind and r.period in periods for r in read_ledger(outbox)):
         return True
     return any(any((outbox / p / PREVIEW_DIR).glob(f"{kind}_*.eml")) for p in periods)
+
+
+def queued(outbox: Path, period: str) -> list[OutgoingMail]:
+    """The acknowledgements previewed in ``outbox/<period>/thu/`` (sent or not: the ledger
+    decides). Replies answer returns that a merge has filed away, so unlike forms and letters
+    they cannot be made again: their preview files are the queue."""
+    import email
+    import email.policy
+
+    out = []
+    for path in sorted((outbox / period / PREVIEW_DIR).glob(f"{KIND_ACK}_*.eml")):
+        try:
+            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        except (OSError, ValueError):
+            continue
+        if isinstance(msg, EmailMessage) and (mail := from_preview(msg)) is not None:
+            out.append(mail)
+    return out

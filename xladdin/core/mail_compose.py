@@ -37,6 +37,7 @@ KIND_LABELS = {
 }
 TEMPLATES = {KIND_FORMS: "thu_phieu", KIND_REMINDER: "thu_don_doc", KIND_ACK: "thu_xac_nhan"}
 SUBJECT_PREFIX = "Tiêu đề:"
+KEY_HEADER = "X-TheoDoi-Key"
 # Headers are written unfolded: Python 3.11's folding of RFC 2047 encoded words drops the space
 # between two words that land on either side of a fold ("báo cáo" arrived as "báocáo"). The
 # bodies and attachments are already encoded (quoted-printable, base64) when this applies.
@@ -138,6 +139,7 @@ def build_message(
     msg["Subject"] = mail.subject
     msg["Date"] = format_datetime(when.astimezone())
     msg["Message-ID"] = message_id(mail.key, sender)
+    msg[KEY_HEADER] = mail.key  # a previewed reply is sent from its file (mail_send.queued)
     if mail.in_reply_to:
         msg["In-Reply-To"] = mail.in_reply_to
         msg["References"] = " ".join(p for p in (mail.references, mail.in_reply_to) if p)
@@ -192,8 +194,10 @@ def ack_mail(
     catalogue: AgencyCatalogue,
     config: Mapping[str, str],
     template: str,
+    merge_period: str,
 ) -> OutgoingMail | Unaddressed:
-    """The reply to one return that came by mail, to the agency's registered address.
+    """The reply to one return that came by mail, to the agency's registered address; filed
+    (preview, ledger) under the merge's period ``merge_period``.
 
     The reply goes to the sender only when the sender is one of the agency's addresses; to
     the agency's registered addresses otherwise; nowhere when neither is known (a file that
@@ -233,9 +237,10 @@ def ack_mail(
     }
     subject_line, body = render(template, context, TEMPLATES[KIND_ACK])
     return OutgoingMail(
-        key=f"{KIND_ACK}|{result.period}|{agency.code}|{result.sha256}|{result.name}",
+        # ASCII (it travels in a header); the name tells apart two members of one mail.
+        key=f"{KIND_ACK}|{agency.code}|{result.sha256}|{_digest(result.name)[:12]}",
         kind=KIND_ACK,
-        period=result.period or "khong-ro-ky",
+        period=merge_period,
         agency_code=agency.code,
         agency_name=agency.name,
         to=to,
@@ -309,4 +314,29 @@ def agency_mail(
         subject=subject,
         body=body,
         attachments=list(attachments),
+    )
+
+
+def from_preview(msg: EmailMessage) -> OutgoingMail | None:
+    """The mail a preview file holds (an acknowledgement: no attachments), or None."""
+    key = str(msg.get(KEY_HEADER) or "")
+    kind, _, rest = key.partition("|")
+    if kind != KIND_ACK or not rest:
+        return None
+    body = msg.get_body(("plain",))
+    in_reply_to = str(msg.get("In-Reply-To") or "")
+    references = str(msg.get("References") or "").split()
+    if references and references[-1] == in_reply_to:
+        references = references[:-1]
+    return OutgoingMail(
+        key=key,
+        kind=kind,
+        period="",
+        agency_code=rest.split("|", 1)[0],
+        agency_name="",
+        to=[a for _, a in getaddresses([str(msg.get("To") or "")]) if a],
+        subject=str(msg.get("Subject") or ""),
+        body=body.get_content() if body is not None else "",
+        in_reply_to=in_reply_to,
+        references=" ".join(references),
     )
