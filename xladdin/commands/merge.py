@@ -36,6 +36,7 @@ from ..book.base import (
 )
 from ..book.file import edit_tracker, open_tracker
 from ..core.layout import SHEET_TASKS, TASK_COLUMNS
+from ..core.mail_compose import screen_senders, unknown_sender_allowed
 from ..core.merge import (
     MergeContext,
     MergeState,
@@ -49,7 +50,7 @@ from ..core.returns import FormFile, SourceProblem
 from ..core.tracker import TrackerData, period_of
 from ..io import files
 from ..io.forms_ledger import deadlines, read_ledger
-from ..io.mail_origin import MailOrigin, origins_of, screen_senders
+from ..io.mail_origin import MailOrigin, origins_of
 from ..io.return_io import ReturnRefused, open_form
 from ..io.return_sources import MEMBER_SEP, container_members, returns_in
 from ..io.workspace import Workspace
@@ -182,8 +183,10 @@ def run(
     inbox = ws.folder(config, "inbox_dir")
     forms, results = returns if returns is not None else read_returns(list(paths) or [inbox])
     # A return mailed from an address its agency has not registered: merged only if allowed.
-    forms, unknown = screen_senders(forms, data.catalogue(), config)
-    results = [*results, *unknown]
+    if not unknown_sender_allowed(config):
+        senders = {p: o.sender for p, o in origins_of(f.source.path for f in forms).items()}
+        forms, unknown = screen_senders(forms, data.catalogue(), senders)
+        results = [*results, *unknown]
     if not forms and not results:
         return MergeOutcome(ws, period, [], None, None, inbox=inbox)
     log = read_log(book)

@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
+from pathlib import Path
 from typing import Any
 
 from .agencies import Agency, AgencyCatalogue
 from .errors import TemplateError, UsageError
 from .merge import ReturnResult
 from .model import nfc, yes_no
+from .returns import FormFile
 
 KIND_FORMS = "phieu"  # forms and their cover letters
 KIND_REMINDER = "don-doc"
@@ -340,3 +342,35 @@ def from_preview(msg: EmailMessage) -> OutgoingMail | None:
         in_reply_to=in_reply_to,
         references=" ".join(references),
     )
+
+
+def screen_senders(
+    forms: Sequence[FormFile], catalogue: AgencyCatalogue, senders: Mapping[Path, str]
+) -> tuple[list[FormFile], list[ReturnResult]]:
+    """The returns to merge, and the refusals of those mailed (``senders``: the sender of
+    each mail file) from an address that is not one of their agency's in "Cơ quan". An agency
+    with no address registered cannot be checked: its returns pass. Called only when "Tổng
+    hợp phiếu gửi từ địa chỉ thư lạ" is "không"."""
+    kept: list[FormFile] = []
+    refused: list[ReturnResult] = []
+    for form in forms:
+        sender = senders.get(form.source.path, "")
+        agency = catalogue.get(str(form.meta.get("agency_code") or ""))
+        registered = addresses(agency.email) if agency is not None else []
+        if agency is None or not sender or not registered or sender in registered:
+            kept.append(form)
+            continue
+        src = form.source
+        refused.append(
+            ReturnResult(
+                src.name,
+                src.sha256,
+                src.path,
+                "refused",
+                agency_code=agency.code,
+                agency_name=agency.name,
+                period=str(form.meta.get("period") or ""),
+                reasons=[unknown_sender_reason(sender, agency)],
+            )
+        )
+    return kept, refused

@@ -1,7 +1,8 @@
 """Who sent a return that came by e-mail: the headers of an .eml or Outlook .msg file.
 
 The acknowledgement replies to that message (In-Reply-To, References) and the merge checks
-the sender against the agency's addresses in "Cơ quan" (:mod:`xladdin.core.mail_compose`).
+the sender against the agency's addresses in "Cơ quan"
+(:func:`xladdin.core.mail_compose.screen_senders`).
 """
 
 from __future__ import annotations
@@ -9,16 +10,10 @@ from __future__ import annotations
 import email
 import email.policy
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import getaddresses
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ..core.agencies import AgencyCatalogue
-    from ..core.merge import ReturnResult
-    from ..core.returns import FormFile
 
 MAIL_SUFFIXES = (".eml", ".msg")
 _HEAD = 256 * 1024  # the headers are at the top; a return's attachment can be megabytes
@@ -99,40 +94,3 @@ def origins_of(paths: Iterable[Path]) -> dict[Path, MailOrigin]:
             if found is not None:
                 out[path] = found
     return out
-
-
-def screen_senders(
-    forms: Sequence[FormFile], catalogue: AgencyCatalogue, config: Mapping[str, str]
-) -> tuple[list[FormFile], list[ReturnResult]]:
-    """The returns to merge, and the refusals of those mailed from an address that is not
-    one of their agency's in "Cơ quan" when "Tổng hợp phiếu gửi từ địa chỉ thư lạ" is
-    "không". An agency with no address registered cannot be checked: its returns pass."""
-    from ..core.mail_compose import addresses, unknown_sender_allowed, unknown_sender_reason
-    from ..core.merge import ReturnResult
-
-    if unknown_sender_allowed(config):
-        return list(forms), []
-    origins = origins_of(f.source.path for f in forms)
-    kept: list[FormFile] = []
-    refused: list[ReturnResult] = []
-    for form in forms:
-        origin = origins.get(form.source.path)
-        agency = catalogue.get(str(form.meta.get("agency_code") or ""))
-        registered = addresses(agency.email) if agency is not None else []
-        if origin is None or agency is None or not registered or origin.sender in registered:
-            kept.append(form)
-            continue
-        src = form.source
-        refused.append(
-            ReturnResult(
-                src.name,
-                src.sha256,
-                src.path,
-                "refused",
-                agency_code=agency.code,
-                agency_name=agency.name,
-                period=str(form.meta.get("period") or ""),
-                reasons=[unknown_sender_reason(origin.sender, agency)],
-            )
-        )
-    return kept, refused
