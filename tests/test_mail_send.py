@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import xlremote
 from conftest import RETURNS, corpus_generator
 from imapserver import dovecot_binary, running_dovecot
 from smtpserver import SmtpServer, running_smtp
@@ -41,6 +42,7 @@ from xladdin.core.mail_compose import Attachment, OutgoingMail
 from xladdin.io.mail_ledger import LEDGER_NAME, SENDING, SENT, read_ledger
 from xladdin.io.workspace import Workspace
 
+xw_remote = xlremote.xw_remote  # the fixture of xlwings' remote engine
 PERIOD = "2026-11"
 TODAY = date(2026, 11, 27)
 EMAILS = {
@@ -375,3 +377,24 @@ def test_acknowledgements_previewed_first_are_sent_by_the_next_run(
     assert drop.sub(b"", preview) == drop.sub(b"", reply.data)
     _, third = merge_and_acknowledge(workbook=ws.workbook, today=TODAY)
     assert not third.sent and len(server.accepted) == 1
+
+
+def test_send_button_asks_first_and_sends_nothing_without_ok(ws: Workspace, xw_remote: Any) -> None:
+    """The button shows how many mails go to whom; xlwings' remote engine answers no button,
+    so nothing may leave (the sending after "OK" is deliver(), tested above)."""
+    from xladdin.adapters import buttons
+
+    payload = xlremote.payload_from_workbook(ws.workbook)
+    payload["book"]["name"] = str(ws.workbook)
+    book = xlremote.open_book(payload)
+    message = buttons.send_forms(book, now=datetime(2026, 11, 27, 9, 0))
+    question, shown = xlremote.alerts(book)
+    assert shown == message and "Chưa gửi thư nào" in message
+    assert question.startswith(
+        f"Sẽ ghi thư xem trước (chưa gửi đi, lần đầu của kỳ) {len(EMAILS)} thư"
+    )
+    for code, text in EMAILS.items():
+        assert text.replace(";", ",") in question, code
+    assert "Văn phòng Tỉnh ủy" in question.splitlines()[-2]  # no address: named, not sent
+    assert not (ws.root / "outbox" / LEDGER_NAME).exists()
+    assert not list((ws.root / "outbox").glob("*/thu/*.eml"))

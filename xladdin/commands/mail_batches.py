@@ -8,10 +8,11 @@ listed in the outcome, never skipped silently.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from ..book.base import Book
 from ..core.agencies import AgencyCatalogue
 from ..core.deadlines import configured_deadline
 from ..core.letter_kinds import LetterKind, file_name
@@ -31,7 +32,7 @@ from ..io.mail_origin import MailOrigin
 from ..io.workspace import Workspace
 from .forms import FormsOutcome
 from .letters import LettersOutcome
-from .mail_send import SendOutcome, deliver, queued, template_text
+from .mail_send import SendOutcome, deliver, queued, template_text, would_send
 from .merge import MergeOutcome
 
 
@@ -53,6 +54,23 @@ def send_forms(
     now: datetime | None = None,
 ) -> SendOutcome:
     """Each agency's form and cover letter to its addresses (``theodoi forms --send``)."""
+    mails, unaddressed = forms_batch(data, ws, outcome, letters)
+    return deliver(
+        ws,
+        data.config,
+        KIND_FORMS,
+        mails,
+        unaddressed,
+        dry_run=dry_run,
+        resend_unconfirmed=resend_unconfirmed,
+        now=now,
+    )
+
+
+def forms_batch(
+    data: TrackerData, ws: Workspace, outcome: FormsOutcome, letters: Sequence[Path]
+) -> tuple[list[OutgoingMail], list[Unaddressed]]:
+    """The forms' mail, one per agency with an address, and the agencies without one."""
     catalogue = data.catalogue()
     template = template_text(TEMPLATES[KIND_FORMS], ws.root)
     by_name = {p.name: p for p in letters}
@@ -80,16 +98,7 @@ def send_forms(
             has_letter=letter is not None,
         )
         (mails if isinstance(made, OutgoingMail) else unaddressed).append(made)  # type: ignore[arg-type]
-    return deliver(
-        ws,
-        data.config,
-        KIND_FORMS,
-        mails,
-        unaddressed,
-        dry_run=dry_run,
-        resend_unconfirmed=resend_unconfirmed,
-        now=now,
-    )
+    return mails, unaddressed
 
 
 def send_reminders(
@@ -273,3 +282,41 @@ def merge_and_acknowledge(
         data, outcome.workspace, outcome, dry_run=dry_run, resend_unconfirmed=resend_unconfirmed
     )
     return outcome, sent
+
+
+def send_forms_confirmed(
+    book: Book, confirm: Callable[[str], bool], *, now: datetime | None = None
+) -> str:
+    """The "Gửi phiếu qua thư" button: the forms and cover letters, then a confirmation box
+    saying how many mails go to whom, then the mail (the first send of a period: a preview)."""
+    from ..book.base import read_data
+    from . import forms
+
+    data = read_data(book)
+    ws = book.workspace
+    outcome, letters = forms.write_forms_and_letters(data, ws, None, now=now)
+    mails, unaddressed = forms_batch(data, ws, outcome, letters)
+    pending, preview = would_send(ws, data.config, KIND_FORMS, mails)
+    made = forms.message(outcome, letters)
+    if not pending:
+        return made + "\nKhông có thư nào cần gửi: mọi cơ quan có địa chỉ đã nhận thư của kỳ này."
+    if not confirm(confirmation(pending, unaddressed, preview, outcome.period.label)):
+        return made + "\nChưa gửi thư nào (đã chọn không gửi)."
+    sent = deliver(ws, data.config, KIND_FORMS, mails, unaddressed, dry_run=None, now=now)
+    return made + "\n" + sent.message()
+
+
+def confirmation(
+    pending: Sequence[OutgoingMail], unaddressed: Sequence[Unaddressed], preview: bool, label: str
+) -> str:
+    """The question of the confirmation box, in Vietnamese."""
+    verb = "ghi thư xem trước (chưa gửi đi, lần đầu của kỳ)" if preview else "gửi"
+    lines = [f"Sẽ {verb} {len(pending)} thư phiếu báo cáo kỳ {label} cho:"]
+    lines += [f"• {m.agency_name}: {', '.join(m.to)}" for m in pending[:15]]
+    if len(pending) > 15:
+        lines.append(f"… và {len(pending) - 15} cơ quan khác.")
+    if unaddressed:
+        names = ", ".join(u.agency_name or u.agency_code for u in unaddressed)
+        lines.append(f"Chưa có địa chỉ thư, không gửi: {names}.")
+    lines.append("Tiếp tục?")
+    return "\n".join(lines)

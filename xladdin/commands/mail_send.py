@@ -224,3 +224,16 @@ def queued(outbox: Path, period: str) -> list[OutgoingMail]:
         if isinstance(msg, EmailMessage) and (mail := from_preview(msg)) is not None:
             out.append(mail)
     return out
+
+
+def would_send(
+    ws: Workspace, config: dict[str, str], kind: str, mails: Sequence[OutgoingMail]
+) -> tuple[list[OutgoingMail], bool]:
+    """What :func:`deliver` with ``dry_run=None`` would do, read without the ledger's lock: the
+    mails not sent yet, and whether they would only be previewed (the first send of a
+    period). For a confirmation box before the send."""
+    outbox = ws.folder(config, "outbox_dir")
+    ledger = read_ledger(outbox)
+    sent = {r.key for r in ledger if r.status == SENT}
+    periods = sorted({m.period for m in mails})
+    return [m for m in mails if m.key not in sent], not _seen_before(outbox, kind, periods)
