@@ -101,6 +101,25 @@ def make_forms(book: Any | None = None, *, now: datetime | None = None) -> str:
     return _button(book, action)
 
 
+def send_forms(book: Any | None = None, *, now: datetime | None = None) -> str:
+    """Forms and cover letters, then a box asking to send (how many mails to whom)."""
+    if book is None:
+        import xlwings as xw
+
+        book = xw.Book.caller()
+    xl = book
+
+    def confirm(question: str) -> bool:
+        return bool(xl.app.alert(question, title=TITLE, buttons="ok_cancel") == "ok")
+
+    def action(b: Any) -> str:
+        from ..commands import mail_batches
+
+        return mail_batches.send_forms_confirmed(b, confirm, now=now)
+
+    return _button(xl, action)
+
+
 def merge_returns(
     book: Any | None = None, *, today: date | None = None, now: datetime | None = None
 ) -> str:

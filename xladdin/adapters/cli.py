@@ -23,6 +23,7 @@ from rich.table import Table
 
 from .. import __version__
 from ..core.errors import OutputError, TheoDoiError
+from .cli_mail import WORKBOOK_OPTION, config_cmd, mail_options, print_sent, wanted
 from .cli_print import print_figures, print_findings, print_import, print_merge
 from .cli_run import TheoDoiGroup, console, debug_option, err_console
 from .cli_text import DATE_FORMATS, DEBUG_HELP, DateType, os_error_reason
@@ -30,14 +31,6 @@ from .cli_text import DATE_FORMATS, DEBUG_HELP, DateType, os_error_reason
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 FILE = click.Path(path_type=Path, dir_okay=False)
 FOLDER = click.Path(path_type=Path, file_okay=False)
-WORKBOOK_OPTION = click.option(
-    "--workbook",
-    "-w",
-    type=FILE,
-    metavar="TỆP",
-    default=None,
-    help="Sổ theo dõi (.xlsm). Mặc định: sổ trong thư mục làm việc hiện tại.",
-)
 
 
 def today_option(use: str) -> Any:
@@ -391,19 +384,46 @@ def doctor_cmd(workbook: Path | None) -> None:
     help="Chỉ lập cho một cơ quan (mã ở trang “Cơ quan”). Mặc định: mọi cơ quan liên quan.",
 )
 @click.option("--pdf", is_flag=True, help="Lập thêm bản PDF (cần cài LibreOffice).")
+@mail_options(
+    send_help="Chỉ với --kind don-doc: " + "gửi công văn đôn đốc qua thư điện tử. "
+    "Lần gửi đầu tiên của kỳ chỉ xem trước (outbox/<kỳ>/thu/), chạy lại để gửi thật."
+)
 @WORKBOOK_OPTION
 @today_option("Ngày ghi trên công văn, cũng là ngày tính hạn")
 def letters_cmd(
-    kind: str | None, agency: str | None, pdf: bool, workbook: Path | None, today: date | None
+    kind: str | None,
+    agency: str | None,
+    pdf: bool,
+    send: bool,
+    dry_run: bool,
+    resend: bool,
+    workbook: Path | None,
+    today: date | None,
 ) -> None:
     """Lập công văn Word (và PDF) theo mẫu: đề nghị báo cáo, đôn đốc, báo cáo tổng hợp.
 
     Tệp được ghi vào thư mục outbox/<kỳ báo cáo>/ của thư mục làm việc; sổ theo dõi
     chỉ được đọc, không bị sửa."""
     from ..commands.letters import make_letters, summary_lines
+    from ..core.errors import UsageError
 
     warn_if_macros_lost(workbook)
+    mail, dry = wanted(send, dry_run)
+    if mail:
+        from ..commands.mail_batches import make_and_send_reminders
+        from ..core.letter_kinds import LetterKind, parse_kind
 
+        if parse_kind(kind or "") is not LetterKind.REMINDER:
+            raise UsageError("Chỉ gửi thư được công văn đôn đốc: dùng --kind don-doc --send.")
+        with console.status("Đang lập và gửi công văn đôn đốc…"):
+            made, sent = make_and_send_reminders(
+                workbook=workbook, agency=agency, pdf=pdf, today=today, dry_run=dry,
+                resend_unconfirmed=resend,
+            )  # fmt: skip
+        for line in summary_lines(made, limit=None):
+            console.print(line, markup=False, highlight=False)
+        print_sent(sent)
+        return
     with console.status("Đang lập công văn…"):
         outcome = make_letters(
             kind or "",
@@ -429,8 +449,11 @@ def letters_cmd(
 @click.option(
     "--pdf", is_flag=True, help="Lập thêm bản PDF của công văn đề nghị (cần LibreOffice)."
 )
+@mail_options()
 @WORKBOOK_OPTION
-def forms_cmd(period: str | None, pdf: bool, workbook: Path | None) -> None:
+def forms_cmd(
+    period: str | None, pdf: bool, send: bool, dry_run: bool, resend: bool, workbook: Path | None
+) -> None:
     """Tạo phiếu báo cáo (.xlsx) và công văn đề nghị báo cáo cho từng cơ quan.
 
     Mỗi cơ quan chủ trì hoặc phối hợp có một phiếu trong outbox/<kỳ>/: các nhiệm vụ cơ quan
@@ -439,8 +462,17 @@ def forms_cmd(period: str | None, pdf: bool, workbook: Path | None) -> None:
 
     warn_if_macros_lost(workbook)
 
+    mail, dry = wanted(send, dry_run)
+    sent = None
     with console.status("Đang tạo phiếu báo cáo…"):
-        outcome, letters = issue_forms_with_letters(period, workbook=workbook, pdf=pdf)
+        if mail:
+            from ..commands.mail_batches import issue_and_send_forms
+
+            outcome, letters, sent = issue_and_send_forms(
+                period, workbook=workbook, pdf=pdf, dry_run=dry, resend_unconfirmed=resend
+            )
+        else:
+            outcome, letters = issue_forms_with_letters(period, workbook=workbook, pdf=pdf)
     table = Table(title=f"Phiếu báo cáo kỳ {outcome.period.label} ({outcome.period.code})")
     for header in ("Mã", "Cơ quan", "Chủ trì", "Phối hợp", "Tệp"):
         table.add_column(header, justify="right" if header in ("Chủ trì", "Phối hợp") else "left")
@@ -458,13 +490,27 @@ def forms_cmd(period: str | None, pdf: bool, workbook: Path | None) -> None:
             + ", ".join(outcome.unassigned)
             + "[/yellow]"
         )
+    if sent is not None:
+        print_sent(sent)
 
 
 @_command("merge")
 @click.argument("paths", metavar="[TỆP]...", nargs=-1, type=click.Path(path_type=Path))
 @WORKBOOK_OPTION
 @today_option("Ngày dùng khi phiếu không ghi ngày lập")
-def merge_cmd(paths: tuple[Path, ...], workbook: Path | None, today: date | None) -> None:
+@mail_options(
+    "--send-acks",
+    "Gửi thư xác nhận cho từng phiếu đến qua thư điện tử (.eml, .msg, hộp thư): đã tổng hợp "
+    "những gì, hoặc mọi lý do từ chối. Lần đầu của kỳ chỉ xem trước (outbox/<kỳ>/thu/).",
+)
+def merge_cmd(
+    paths: tuple[Path, ...],
+    workbook: Path | None,
+    today: date | None,
+    send: bool,
+    dry_run: bool,
+    resend: bool,
+) -> None:
     """Tổng hợp phiếu các cơ quan gửi về vào sổ theo dõi.
 
     TỆP: tệp .xlsx, thư điện tử .eml/.msg, tệp nén .zip hoặc thư mục; mặc định là thư mục
@@ -475,15 +521,29 @@ def merge_cmd(paths: tuple[Path, ...], workbook: Path | None, today: date | None
 
     warn_if_macros_lost(workbook)
 
+    mail, dry = wanted(send, dry_run)
+    sent = None
     with console.status("Đang tổng hợp phiếu…"):
-        outcome = merge_returns(list(paths), workbook=workbook, today=today)
+        if mail:
+            from ..commands.mail_batches import merge_and_acknowledge
+
+            outcome, sent = merge_and_acknowledge(
+                list(paths), workbook=workbook, today=today, dry_run=dry, resend_unconfirmed=resend
+            )
+        else:
+            outcome = merge_returns(list(paths), workbook=workbook, today=today)
     print_merge(outcome)
+    if sent is not None:
+        print_sent(sent)
     refused = outcome.refused
     if refused:
         raise FindingsError(
             f"{len(refused)} phiếu bị từ chối; xem lý do ở bảng trên"
             + (f" và trong {outcome.report}." if outcome.report else ".")
         )
+
+
+_command("config")(config_cmd)
 
 
 @_command("jobs")

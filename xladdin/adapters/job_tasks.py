@@ -4,6 +4,9 @@
   inbox folder, ``merge_returns``, then ``recalc_workbook``; writes the tracker.
 - reminders: ``make_letters("don-doc")``; report: ``make_letters("bao-cao")``. Both only read
   the tracker and write to the outbox.
+- sending (off by default): "gửi công văn đôn đốc" mails the reminders as they are made,
+  "gửi xác nhận" replies to each return of a collect's merge that came by mail
+  (:mod:`xladdin.commands.mail_batches`), when "Cấu hình" says "có".
 
 Each returns a short Vietnamese summary for the status line and raises on failure; the
 scheduler turns an exception into a log entry and a retry.
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import TheoDoiError
-from ..core.model import nfc
+from ..core.model import nfc, yes_no
 from ..io import files, jobs_io
 from .job_specs import COLLECT, REMINDERS, REPORT, JobContext
 
@@ -57,6 +60,8 @@ def collect(ctx: JobContext) -> str:
     if waiting:
         parts.append(f"{waiting} tệp đang được ghi, để lần sau")
     parts.append(_recalc_if_needed(ctx))
+    if merged is not None and _on(config, "job_send_acks"):
+        parts.append(_send_acks(ctx, merged))
     if mailbox is not None and mail is not None:
         _, note = _call_mail(mailbox, "finish_mail", ws, config, mail, merged)
         parts.extend(note)
@@ -124,6 +129,29 @@ def _recalc_if_needed(ctx: JobContext) -> str:
     ctx.memo.update(recalc_sha256=files.sha256_file(workbook), recalc_day=today.isoformat())
     overdue = len(outcome.result.overdue)
     return "tính tiến độ xong" + (f" ({overdue} nhiệm vụ quá hạn)" if overdue else "")
+
+
+# -- sending mail (off unless "Cấu hình" turns it on) ------------------------------------
+def _on(config: dict[str, str], key: str) -> bool:
+    return bool(yes_no(config.get(key) or "không"))
+
+
+def _send_acks(ctx: JobContext, merged: Any) -> str:
+    """Reply to each return that came by mail. Turning the step on in "Cấu hình" is the
+    consent to send: the job sends at once (the first-send preview is for the commands)."""
+    from ..book.base import read_data
+    from ..book.file import open_tracker
+    from ..commands.mail_batches import send_acks
+
+    try:
+        data = read_data(open_tracker(ctx.workspace.workbook))
+        sent = send_acks(data, ctx.workspace, merged, dry_run=False, now=ctx.now)
+    except TheoDoiError as exc:
+        log.warning("Gửi thư xác nhận: %s", exc.user_message())
+        return f"gửi thư xác nhận lỗi: {exc.user_message().rstrip('.')}"
+    for line in sent.lines():
+        log.info("Gửi thư xác nhận: %s", line)
+    return f"đã gửi {len(sent.sent)} thư xác nhận"
 
 
 # -- the mailbox hook --------------------------------------------------------------------
@@ -194,7 +222,18 @@ def _letters(ctx: JobContext, kind: str, what: str) -> str:
 
 
 def reminders(ctx: JobContext) -> str:
-    return _letters(ctx, "don-doc", "công văn đôn đốc")
+    if not _on(dict(ctx.config), "job_send_reminders"):
+        return _letters(ctx, "don-doc", "công văn đôn đốc")
+    from ..commands.mail_batches import make_and_send_reminders
+
+    letters, sent = make_and_send_reminders(
+        workbook=ctx.workspace.workbook, today=ctx.now.date(), dry_run=False
+    )
+    for line in sent.lines():
+        log.info("Gửi công văn đôn đốc: %s", line)
+    if sent.failed or sent.unaddressed or sent.unconfirmed:
+        log.warning("Gửi công văn đôn đốc: %s", sent.message())
+    return f"đã lập {len(letters.files)} công văn đôn đốc, gửi {len(sent.sent)} thư"
 
 
 def report(ctx: JobContext) -> str:

@@ -36,6 +36,7 @@ from ..book.base import (
 )
 from ..book.file import edit_tracker, open_tracker
 from ..core.layout import SHEET_TASKS, TASK_COLUMNS
+from ..core.mail_compose import screen_senders, unknown_sender_allowed
 from ..core.merge import (
     MergeContext,
     MergeState,
@@ -49,6 +50,7 @@ from ..core.returns import FormFile, SourceProblem
 from ..core.tracker import TrackerData, period_of
 from ..io import files
 from ..io.forms_ledger import deadlines, read_ledger
+from ..io.mail_origin import MailOrigin, origins_of
 from ..io.return_io import ReturnRefused, open_form
 from ..io.return_sources import MEMBER_SEP, container_members, returns_in
 from ..io.workspace import Workspace
@@ -66,6 +68,9 @@ class MergeOutcome:
     report: Path | None
     archived: list[Path] = field(default_factory=list)
     inbox: Path | None = None
+    # The sender of each return file that is a mail (.eml, .msg), read before it is filed:
+    # the acknowledgements reply to it (xladdin/commands/mail_batches.py).
+    origins: dict[Path, MailOrigin] = field(default_factory=dict)
 
     @property
     def accepted(self) -> list[ReturnResult]:
@@ -177,6 +182,11 @@ def run(
     period = period_of(config, today)
     inbox = ws.folder(config, "inbox_dir")
     forms, results = returns if returns is not None else read_returns(list(paths) or [inbox])
+    # A return mailed from an address its agency has not registered: merged only if allowed.
+    if not unknown_sender_allowed(config):
+        senders = {p: o.sender for p, o in origins_of(f.source.path for f in forms).items()}
+        forms, unknown = screen_senders(forms, data.catalogue(), senders)
+        results = [*results, *unknown]
     if not forms and not results:
         return MergeOutcome(ws, period, [], None, None, inbox=inbox)
     log = read_log(book)
@@ -270,6 +280,7 @@ def finish(
 ) -> MergeOutcome:
     """After the tracker is written: file the processed returns and write the report."""
     outcome = MergeOutcome(ws, period, results, backup, None, inbox=inbox)
+    outcome.origins = origins_of(r.path for r in results)
     if archive:
         outcome.archived = _archive(ws, config, inbox, results)
     outcome.report = _write_report(ws, config, period, results, now)

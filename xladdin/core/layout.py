@@ -274,6 +274,68 @@ CONFIG_ITEMS: tuple[ConfigItem, ...] = (
         "Luôn để “có”. Chỉ ghi “không” khi thử với máy chủ tự cấp chứng chỉ: khi không kiểm "
         "tra, mật khẩu có thể bị đánh cắp trên đường truyền.",
     ),
+    # Sending mail (xladdin/io/smtp_io.py). As for the mailbox, the password never lives in
+    # the workbook: THEODOI_SMTP_PASSWORD or the OS password store (service "theodoi-smtp").
+    ConfigItem(
+        "smtp_host",
+        "Máy chủ gửi thư (SMTP)",
+        "",
+        "Ví dụ: mail.dienbien.dcs.vn. Để trống: phần mềm không gửi thư. Mật khẩu không ghi ở "
+        "đây: đặt biến môi trường THEODOI_SMTP_PASSWORD hoặc lưu vào kho mật khẩu của hệ điều "
+        "hành (dịch vụ “theodoi-smtp”).",
+    ),
+    ConfigItem(
+        "smtp_port",
+        "Cổng máy chủ gửi thư",
+        "587",
+        "587 khi mã hóa STARTTLS, 465 khi mã hóa TLS.",
+    ),
+    ConfigItem(
+        "smtp_security",
+        "Kiểu mã hóa khi gửi thư",
+        "STARTTLS",
+        "STARTTLS (thường dùng cổng 587) hoặc TLS (thường dùng cổng 465). Không gửi thư khi "
+        "không mã hóa.",
+    ),
+    ConfigItem("smtp_user", "Tài khoản gửi thư", "", "Tên đăng nhập máy chủ gửi thư."),
+    ConfigItem(
+        "smtp_sender",
+        "Địa chỉ thư gửi đi",
+        "",
+        "Địa chỉ hiện ở dòng “Người gửi”, ví dụ vptu@dienbien.dcs.vn; để trống: dùng tài "
+        "khoản gửi thư.",
+    ),
+    ConfigItem(
+        "mail_pause_seconds",
+        "Số giây nghỉ giữa hai thư",
+        "2",
+        "Để máy chủ thư không coi là gửi thư hàng loạt.",
+    ),
+    ConfigItem(
+        "mail_max_per_run",
+        "Số thư gửi tối đa mỗi lần",
+        "100",
+        "Thư còn lại được gửi ở lần chạy sau.",
+    ),
+    ConfigItem(
+        "mail_unknown_sender",
+        "Tổng hợp phiếu gửi từ địa chỉ thư lạ",
+        "không",
+        "“không”: phiếu gửi từ địa chỉ không có trong cột Email của trang “Cơ quan” bị từ chối. "
+        "“có”: vẫn tổng hợp. Thư xác nhận luôn gửi về địa chỉ đã đăng ký của cơ quan.",
+    ),
+    ConfigItem(
+        "job_send_reminders",
+        "Việc tự động gửi công văn đôn đốc",
+        "không",
+        "“có”: công văn đôn đốc lập hằng ngày được gửi qua thư điện tử.",
+    ),
+    ConfigItem(
+        "job_send_acks",
+        "Việc tự động gửi thư xác nhận phiếu",
+        "không",
+        "“có”: sau mỗi lần tổng hợp, cơ quan gửi phiếu qua thư nhận thư xác nhận kết quả.",
+    ),
 )
 
 # Every table sheet (Nhiệm vụ, Cơ quan, Cấu hình, Nhật ký, Kiểm tra) has its headers in row 1

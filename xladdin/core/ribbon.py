@@ -100,6 +100,19 @@ BUTTONS: tuple[Button, ...] = (
         command="forms",
     ),
     Button(
+        "send_forms",
+        "OnSendForms",
+        "btnSendForms",
+        FORMS,
+        "Gửi phiếu qua thư",
+        "FileSendAsAttachment",
+        "Tạo phiếu và công văn đề nghị báo cáo rồi gửi thư điện tử cho từng cơ quan (địa chỉ ở "
+        "trang “Cơ quan”), sau khi hỏi lại số thư và người nhận. Lần đầu của kỳ chỉ ghi thư xem "
+        "trước.",
+        "tạo phiếu, hỏi lại rồi gửi thư cho từng cơ quan (cài đặt gửi thư ở trang “Cấu hình”).",
+        command="mail_batches",
+    ),
+    Button(
         "merge_returns",
         "OnMergeReturns",
         "btnMerge",

@@ -100,6 +100,10 @@ class Credentials:
 
 
 def _from_keyring(user: str | None) -> tuple[str, str] | None:
+    return keyring_login(KEYRING_SERVICE, user)
+
+
+def keyring_login(service: str, user: str | None) -> tuple[str, str] | None:
     """(user, password) from the OS password store, or None when it has none (or no store)."""
     try:
         import keyring
@@ -107,10 +111,10 @@ def _from_keyring(user: str | None) -> tuple[str, str] | None:
         return None
     try:
         if user:
-            password = keyring.get_password(KEYRING_SERVICE, user)
+            password = keyring.get_password(service, user)
             return (user, password) if password else None
         # Stores that keep the user name too (Windows Credential Manager) can answer without it.
-        cred = keyring.get_credential(KEYRING_SERVICE, None)
+        cred = keyring.get_credential(service, None)
     except Exception:
         # No store, a locked one, a D-Bus failure...: each backend raises its own kind; all
         # mean "no password here", and the message of credentials() says what to do.
