@@ -67,6 +67,7 @@ def connect(soffice, profile):
 def main():
     job = json.loads(sys.stdin.readline())
     office, ctx = connect(job["soffice"], job["profile"])
+    closed = False
     try:
         smgr = ctx.ServiceManager
         desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
@@ -96,6 +97,7 @@ def main():
             sys.stdin.read()
         try:
             doc.close(True)
+            closed = True
         except Exception as exc:
             # LibreOffice 7.4 now and then dies while closing a hidden document it has already
             # stored (storeToURL returns once the file is written): the job is done.
@@ -108,6 +110,14 @@ def main():
             office.wait(timeout=60)
         except subprocess.TimeoutExpired:
             office.kill()
+            office.wait()
+        if not closed:
+            # The office that died while closing left its lock file; a person would see the
+            # document recovered next time. Gone with the office, it locks nothing (and the
+            # tool would rightly refuse a tracker "open in LibreOffice").
+            folder, name = os.path.split(os.path.abspath(job["open"]))
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(os.path.join(folder, f".~lock.{name}#"))
 
 
 if __name__ == "__main__":
