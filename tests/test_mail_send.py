@@ -398,3 +398,20 @@ def test_send_button_asks_first_and_sends_nothing_without_ok(ws: Workspace, xw_r
     assert "Văn phòng Tỉnh ủy" in question.splitlines()[-2]  # no address: named, not sent
     assert not (ws.root / "outbox" / LEDGER_NAME).exists()
     assert not list((ws.root / "outbox").glob("*/thu/*.eml"))
+
+
+@pytest.mark.parametrize(
+    ("office", "committee", "province", "name"),
+    [
+        ("VĂN PHÒNG", "TỈNH ỦY ĐIỆN BIÊN", "Điện Biên", "Văn phòng Tỉnh ủy Điện Biên"),
+        ("VĂN PHÒNG", "THÀNH ỦY HÀ NỘI", "Hà Nội", "Văn phòng Thành ủy Hà Nội"),
+        ("", "TỈNH ỦY LÀO CAI", "Lào Cai", "Tỉnh ủy Lào Cai"),
+    ],
+)
+def test_mails_name_the_office_as_a_sentence_does(
+    office: str, committee: str, province: str, name: str
+) -> None:
+    from xladdin.core.mail_compose import office_name
+
+    config = {"office": office, "committee": committee, "province": province}
+    assert office_name(config) == name

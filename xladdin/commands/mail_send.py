@@ -138,7 +138,7 @@ def deliver(
     preview = bool(dry_run) or first
     outcome = SendOutcome(kind, preview, unaddressed=list(unaddressed), first_preview=first)
     sender = settings.sender or "nguoi-gui@chua-cau-hinh.invalid"
-    name = office_name(config)  # "VĂN PHÒNG TỈNH ỦY ĐIỆN BIÊN", as the letters print it
+    name = office_name(config)  # "Văn phòng Tỉnh ủy Điện Biên"
     if not preview:
         settings.require()
     with locked_ledger(outbox) as ledger:

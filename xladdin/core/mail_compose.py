@@ -160,7 +160,14 @@ def build_message(
 
 
 def office_name(config: Mapping[str, str]) -> str:
-    return " ".join(p for p in (nfc(config.get("office")), nfc(config.get("committee"))) if p)
+    """The office as a sentence names it: "Văn phòng Tỉnh ủy Điện Biên" (the letters'
+    normal-case name and the place), not the capitals of the letterhead."""
+    from .letterhead import _sentence_case, _split_place
+
+    office = nfc(config.get("office"))
+    head, place = _split_place(nfc(config.get("committee")), nfc(config.get("province")))
+    parts = (_sentence_case(office) if office else "", _sentence_case(head), place)
+    return " ".join(p for p in parts if p)
 
 
 # -- acknowledgements -----------------------------------------------------------------------
