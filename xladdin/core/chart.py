@@ -122,7 +122,19 @@ def chart_bars(agencies: Iterable[AgencyCounts], limit: int = MAX_BARS) -> tuple
     and overdue add up to the agencies' own."""
     if limit < 2:
         raise ValueError(f"a chart needs room for at least two bars, not {limit}")
-    ranked = sorted(agencies, key=lambda a: (-a.overdue, -(a.tasks - a.completed), a.name, a.code))
+    # Every field in the key: two agencies alike in name and code must still come out in one
+    # order whatever the input's (Hypothesis found two "0" with different counts).
+    ranked = sorted(
+        agencies,
+        key=lambda a: (
+            -a.overdue,
+            -(a.tasks - a.completed),
+            a.name,
+            a.code,
+            -a.tasks,
+            -a.completed,
+        ),
+    )
     bars = [Bar(a.name, a.tasks, a.completed, a.overdue) for a in ranked]
     if len(bars) <= limit:
         return tuple(bars)
