@@ -54,7 +54,9 @@ def _job(path: Path, typed: Sequence[tuple[str, str, str]], tmp: Path, **extra: 
     )
 
 
-def _env(tmp: Path) -> dict[str, str]:
+def office_env(tmp: Path) -> dict[str, str]:
+    """A small environment with a UTF-8 locale: without one LibreOffice cannot name a
+    Vietnamese folder (an office's "Thư mục") and waits until the timeout."""
     return {"HOME": str(tmp), "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
 
 
@@ -72,7 +74,7 @@ def type_and_save(
     done = subprocess.run(
         [SYSTEM_PYTHON, str(CLIENT)],
         input=_job(path, typed, tmp, save=save) + "\n",
-        capture_output=True, text=True, timeout=300, check=False, env=_env(tmp),
+        capture_output=True, text=True, timeout=300, check=False, env=office_env(tmp),
     )  # fmt: skip
     assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-3000:]
 
@@ -83,7 +85,7 @@ def held_open(path: Path, tmp: Path) -> Iterator[None]:
     client = subprocess.Popen(
         [SYSTEM_PYTHON, str(CLIENT)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=_env(tmp),
+        env=office_env(tmp),
     )  # fmt: skip
     assert client.stdin is not None and client.stdout is not None
     client.stdin.write(_job(path, [], tmp, hold=True) + "\n")

@@ -411,7 +411,7 @@ def test_send_button_asks_first_and_sends_nothing_without_ok(ws: Workspace, xw_r
 def test_mails_name_the_office_as_a_sentence_does(
     office: str, committee: str, province: str, name: str
 ) -> None:
-    from xladdin.core.mail_compose import office_name
+    from xladdin.core.letterhead import office_in_place
 
     config = {"office": office, "committee": committee, "province": province}
-    assert office_name(config) == name
+    assert office_in_place(config) == name

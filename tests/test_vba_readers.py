@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from libreoffice import office_env
 from pyopenvba import check_file
 
 from xladdin.core.errors import WorkbookFormatError
@@ -84,10 +85,7 @@ def test_libreoffice_imports_every_module(tmp_path: Path) -> None:
     subprocess.run(
         [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
          "--convert-to", "ods", "--outdir", str(tmp_path), str(WORKBOOK_PATH)],
-        # A UTF-8 locale: without one LibreOffice cannot name a Vietnamese folder (an
-        # office's "Thư mục") and waits until the timeout.
-        capture_output=True, timeout=300, check=True,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"},
+        capture_output=True, timeout=300, check=True, env=office_env(tmp_path),
     )  # fmt: skip
     with zipfile.ZipFile(tmp_path / "TheoDoiNhiemVu.ods") as z:
         # LibreOffice keeps the VBA project as a Basic library named after the project.

@@ -144,7 +144,10 @@ def log_over_limit(book: Book) -> bool:
     into records)."""
     from ..core.log_archive import keep_rows_setting
 
-    limit = keep_rows_setting(read_config(book).get("log_keep_rows"))
+    return _log_over(book, keep_rows_setting(read_config(book).get("log_keep_rows")))
+
+
+def _log_over(book: Book, limit: int) -> bool:
     if not limit:
         return False
     # On a file, count the row tags: reading a long log's values only to count them left
@@ -161,10 +164,12 @@ def archive_log(book: Book) -> int:
     from ..core.log_archive import keep_rows_setting, plan_archive
 
     drop = getattr(book, "drop_leading_rows", None)
-    if drop is None or not log_over_limit(book):  # Excel open: the scheduled job does it
+    if drop is None:  # Excel open: the scheduled job does it
         return 0
     config = read_config(book)
     limit = keep_rows_setting(config.get("log_keep_rows"))
+    if not _log_over(book, limit):
+        return 0
     plan = plan_archive(read_log(book), limit)
     if plan is None:
         return 0

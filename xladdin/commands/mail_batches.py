@@ -36,6 +36,16 @@ from .mail_send import SendOutcome, deliver, queued, template_text, would_send
 from .merge import MergeOutcome
 
 
+def _file(
+    made: OutgoingMail | Unaddressed, mails: list[OutgoingMail], unaddressed: list[Unaddressed]
+) -> None:
+    """A mail to send, or an agency it could not be addressed to."""
+    if isinstance(made, OutgoingMail):
+        mails.append(made)
+    else:
+        unaddressed.append(made)
+
+
 def _letter_attachment(docx: Path) -> Attachment:
     """The PDF when LibreOffice made one (what an agency can open anywhere), else the .docx."""
     pdf = docx.with_suffix(".pdf")
@@ -97,7 +107,7 @@ def forms_batch(
             deadline=due,
             has_letter=letter is not None,
         )
-        (mails if isinstance(made, OutgoingMail) else unaddressed).append(made)  # type: ignore[arg-type]
+        _file(made, mails, unaddressed)
     return mails, unaddressed
 
 
@@ -136,7 +146,7 @@ def send_reminders(
             template,
             dated=dated,
         )
-        (mails if isinstance(made, OutgoingMail) else unaddressed).append(made)  # type: ignore[arg-type]
+        _file(made, mails, unaddressed)
     return deliver(
         ws,
         data.config,
@@ -171,7 +181,7 @@ def ack_batch(
             template,
             outcome.period.code,
         )
-        (mails if isinstance(made, OutgoingMail) else unaddressed).append(made)  # type: ignore[arg-type]
+        _file(made, mails, unaddressed)
     # Replies previewed by an earlier merge: their returns are archived now, so the preview
     # files are what is left of them; they go with this run's.
     fresh = {m.key for m in mails}

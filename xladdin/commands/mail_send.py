@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from ..core.errors import MailboxError
+from ..core.letterhead import office_in_place
 from ..core.mail_compose import (
     KIND_ACK,
     KIND_LABELS,
@@ -27,7 +28,6 @@ from ..core.mail_compose import (
     Unaddressed,
     build_message,
     from_preview,
-    office_name,
 )
 from ..io import files
 from ..io.letters_io import OVERRIDE_FOLDER
@@ -138,7 +138,7 @@ def deliver(
     preview = bool(dry_run) or first
     outcome = SendOutcome(kind, preview, unaddressed=list(unaddressed), first_preview=first)
     sender = settings.sender or "nguoi-gui@chua-cau-hinh.invalid"
-    name = office_name(config)  # "Văn phòng Tỉnh ủy Điện Biên"
+    name = office_in_place(config)  # "Văn phòng Tỉnh ủy Điện Biên"
     if not preview:
         settings.require()
     with locked_ledger(outbox) as ledger:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
@@ -77,6 +77,27 @@ def _split_place(committee: str, province: str) -> tuple[str, str]:
     return words, ""
 
 
+def office_in_place(config: Mapping[str, str]) -> str:
+    """The issuing office as a sentence names it, with its place: "Văn phòng Tỉnh ủy Điện
+    Biên" ("Tỉnh ủy Điện Biên" when the committee itself issues), not the letterhead's
+    capitals (mail senders, subjects and bodies)."""
+    get = _config_getter(config)
+    head, place = _split_place(get("committee"), get("province"))
+    return f"{_office_name(get('office'), _sentence_case(head))} {place}".strip()
+
+
+def _config_getter(config: Mapping[str, str]) -> Callable[[str], str]:
+    def get(key: str) -> str:
+        return clean_text(config.get(key) or "").strip()
+
+    return get
+
+
+def _office_name(office: str, body: str) -> str:
+    """ "Văn phòng Tỉnh ủy" from "VĂN PHÒNG" and "Tỉnh ủy"."""
+    return f"{_sentence_case(office)} {body}".strip() if office else body
+
+
 def committee_body(committee: str, province: str) -> str:
     """The committee without its place name, in normal case: "TỈNH ỦY ĐIỆN BIÊN" → "Tỉnh ủy"."""
     return _sentence_case(_split_place(committee, province)[0])
@@ -109,9 +130,7 @@ class Letterhead:
 
     @classmethod
     def from_config(cls, config: Mapping[str, str], today: date, period: Period) -> Letterhead:
-        def get(key: str) -> str:
-            return clean_text(config.get(key) or "").strip()
-
+        get = _config_getter(config)
         committee, office, province = get("committee"), get("office"), get("province")
         head, place = _split_place(committee, province)
         body = _sentence_case(head)
@@ -122,7 +141,7 @@ class Letterhead:
         return cls(
             committee=committee,
             office=office,
-            office_name=f"{_sentence_case(office)} {body}".strip() if office else body,
+            office_name=_office_name(office, body),
             committee_name=f"{body} {place}".strip(),
             standing_committee=f"Ban Thường vụ {body}".strip(),
             province=province,

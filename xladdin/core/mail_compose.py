@@ -25,6 +25,7 @@ from typing import Any
 
 from .agencies import Agency, AgencyCatalogue
 from .errors import TemplateError, UsageError
+from .letterhead import office_in_place
 from .merge import ReturnResult
 from .model import nfc, yes_no
 from .returns import FormFile
@@ -159,17 +160,6 @@ def build_message(
     return msg
 
 
-def office_name(config: Mapping[str, str]) -> str:
-    """The office as a sentence names it: "Văn phòng Tỉnh ủy Điện Biên" (the letters'
-    normal-case name and the place), not the capitals of the letterhead."""
-    from .letterhead import _sentence_case, _split_place
-
-    office = nfc(config.get("office"))
-    head, place = _split_place(nfc(config.get("committee")), nfc(config.get("province")))
-    parts = (_sentence_case(office) if office else "", _sentence_case(head), place)
-    return " ".join(p for p in parts if p)
-
-
 # -- acknowledgements -----------------------------------------------------------------------
 def unknown_sender_allowed(config: Mapping[str, str]) -> bool:
     value = yes_no(config.get("mail_unknown_sender") or "không")
@@ -229,7 +219,7 @@ def ack_mail(
     known = sender in registered
     to = [sender] if known else registered
     context = {
-        "office": office_name(config),
+        "office": office_in_place(config),
         "agency_name": agency.name,
         "agency_addressee": agency.addressee_line,
         "file_name": result.name.rsplit(" › ", 1)[-1],
@@ -302,7 +292,7 @@ def agency_mail(
             agency.code, agency.name, "chưa có địa chỉ thư ở trang “Cơ quan”, cột Email"
         )
     context = {
-        "office": office_name(config),
+        "office": office_in_place(config),
         "plan_name": nfc(config.get("plan_name")),
         "agency_name": agency.name,
         "agency_addressee": agency.addressee_line,

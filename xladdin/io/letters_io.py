@@ -242,17 +242,15 @@ class LetterTemplates:
         from docxtpl import InlineImage
 
         tpl = self._open(template)
+
+        def picture(drawn: Chart | None, width_mm: float) -> Any:
+            if drawn is None:
+                return ""
+            return InlineImage(tpl, io.BytesIO(chart_png(drawn)), width=Mm(width_mm))
+
         values = dict(context)
-        values["chart"] = (
-            InlineImage(tpl, io.BytesIO(chart_png(chart)), width=Mm(CHART_WIDTH_MM))
-            if chart is not None
-            else ""
-        )
-        values["trend_chart"] = (
-            InlineImage(tpl, io.BytesIO(chart_png(trend)), width=Mm(CHART_WIDTH_MM * 0.8))
-            if trend is not None
-            else ""
-        )
+        values["chart"] = picture(chart, CHART_WIDTH_MM)
+        values["trend_chart"] = picture(trend, CHART_WIDTH_MM * 0.8)
         try:
             tpl.render(values, self._environment, autoescape=True)
         except jinja2.UndefinedError as exc:
