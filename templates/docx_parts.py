@@ -11,6 +11,7 @@ top. Every document is marked as Word 2013+ (no "Compatibility Mode").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -153,6 +154,58 @@ def word_2013(doc: DocumentObject) -> None:
     for setting in compat.findall(qn("w:compatSetting")):
         if setting.get(qn("w:name")) == "compatibilityMode":
             setting.set(qn("w:val"), "15")
+
+
+# -- size ---------------------------------------------------------------------------------------
+_STYLE_REFS = ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyleLink", "w:styleLink")
+_THEME_LATIN = re.compile(rb"(<a:(?:major|minor)Font>\s*<a:latin typeface=\")[^\"]*(\")")
+
+
+def _used_styles(doc: DocumentObject) -> set[str]:
+    parts = [doc.element, doc.part.numbering_part.element]
+    parts += [
+        rel.target_part.element
+        for rel in doc.part.rels.values()
+        if rel.reltype.endswith(("/header", "/footer"))
+    ]
+    return {
+        ref.get(qn("w:val"))
+        for part in parts
+        for tag in _STYLE_REFS
+        for ref in part.iter(qn(tag))
+        if ref.get(qn("w:val"))
+    }
+
+
+def slim(doc: DocumentObject) -> None:
+    """Only the styles the template uses, and no Word 2010 copy of them.
+
+    python-docx's default package defines every built-in style twice (styles.xml 350 KB,
+    stylesWithEffects.xml 440 KB): each letter read, parsed, wrote and compressed them, most
+    of the time of making a letter. A style staff pick later while editing comes from Word's
+    (or LibreOffice's) own definition, whose fonts are the theme's: both theme fonts are
+    Times New Roman, so it does not bring Calibri or Cambria into the letter either."""
+    root = doc.styles.element
+    styles = {s.get(qn("w:styleId")): s for s in root.findall(qn("w:style"))}
+    keep = _used_styles(doc) | {i for i, s in styles.items() if s.get(qn("w:default")) == "1"}
+    todo = list(keep)
+    while todo:
+        style = styles.get(todo.pop())
+        for tag in ("w:basedOn", "w:next", "w:link"):
+            el = style.find(qn(tag)) if style is not None else None
+            if el is not None and el.get(qn("w:val")) not in keep:
+                keep.add(el.get(qn("w:val")))
+                todo.append(el.get(qn("w:val")))
+    for style_id, style in styles.items():
+        if style_id not in keep:
+            root.remove(style)
+    rels = doc.part.rels
+    for rid, rel in list(rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del rels[rid]
+        elif rel.reltype.endswith("/theme"):
+            theme = rel.target_part
+            theme._blob = _THEME_LATIN.sub(rb"\1" + FONT.encode() + rb"\2", theme.blob)
 
 
 # -- paragraphs ---------------------------------------------------------------------------------

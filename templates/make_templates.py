@@ -39,6 +39,7 @@ from docx_parts import (  # noqa: E402
     letterhead,
     new_document,
     signature,
+    slim,
     tag,
 )
 
@@ -246,9 +247,11 @@ TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
 
 
 def to_bytes(doc: DocumentObject) -> bytes:
-    """The .docx with every text run space-preserving and fixed zip timestamps."""
+    """The .docx with every text run space-preserving, only the styles it uses (:func:`slim`)
+    and fixed zip timestamps."""
     for t in doc.element.iter(qn("w:t")):
         t.set(qn("xml:space"), "preserve")
+    slim(doc)
     raw = io.BytesIO()
     doc.save(raw)
     out = io.BytesIO()

@@ -93,6 +93,30 @@ def test_template_xml_keeps_the_schema_order() -> None:
                 assert ranks == sorted(ranks), (name, [c.tag.split("}")[1] for c in props])
 
 
+def test_templates_hold_only_the_styles_they_use_and_theme_fonts_are_times() -> None:
+    """Each letter reads and writes the styles part: only what the template uses is kept,
+    and a style added later while editing gets Times New Roman from the theme."""
+    import zipfile
+
+    from docx.oxml.ns import qn
+
+    from xladdin._templates.docx_parts import FONT, _used_styles
+
+    for name in (k.template for k in KINDS.values()):
+        path = letters_io.template_path(name)
+        names = zipfile.ZipFile(path).namelist()
+        assert "word/stylesWithEffects.xml" not in names, name
+        doc = open_docx(path.read_bytes())
+        used = _used_styles(doc)
+        styles = doc.styles.element.findall(qn("w:style"))
+        kept = {s.get(qn("w:styleId")) for s in styles}
+        assert used <= kept and len(kept) < 20, (name, sorted(kept))
+        theme = zipfile.ZipFile(path).read("word/theme/theme1.xml").decode()
+        for slot in ("majorFont", "minorFont"):
+            block = theme[theme.index(f"<a:{slot}>") :]
+            assert block.split("<a:latin typeface=", 1)[1].startswith(f'"{FONT}"'), (name, slot)
+
+
 def test_every_template_variable_is_documented_in_the_readme() -> None:
     readme = README.read_text(encoding="utf-8")
     section = readme[readme.index("### Biến dùng trong mẫu") :]

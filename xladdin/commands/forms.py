@@ -23,7 +23,7 @@ from ..core.layout import SHEET_CONFIG
 from ..core.model import nfc
 from ..core.period import Period, current_period, parse_period
 from ..core.tracker import TrackerData
-from ..io.form_io import write_form
+from ..io.form_io import FormWriter, write_form
 from ..io.forms_ledger import IssuedPeriod, record_issue
 from ..io.workspace import Workspace
 
@@ -95,8 +95,9 @@ def write_forms(
     )
     folder = ws.folder(config, "outbox_dir") / chosen.code
     issued: list[IssuedForm] = []
+    writer = FormWriter()
     for form in planned.forms:
-        path = write_form(folder / form.file_name, form)
+        path = write_form(folder / form.file_name, form, writer)
         issued.append(
             IssuedForm(
                 form.agency.code, form.agency.name, path, len(form.lead), len(form.coordinating)
