@@ -27,7 +27,10 @@ from xladdin.core.layout import (
     FORM_FIRST_ROW,
     FORM_REPORT_DATE_CELL,
     FORM_SHEET,
+    SHEET_SUMMARY,
+    SUMMARY_FIRST_DATA_ROW,
 )
+from xladdin.core.summary import TREND_LABEL
 from xladdin.io.form_io import restamp
 from xladdin.io.period_history_io import TREND_FILE, history_folder
 from xladdin.io.workspace import Workspace
@@ -110,6 +113,28 @@ def test_two_closed_periods_then_a_report_shows_the_right_deltas(imported: Works
     assert (
         "So với kỳ trước (tháng 11 năm 2026): thêm 0 nhiệm vụ hoàn thành"
         in report.change.sentence()
+    )
+    # "Tổng hợp" says the same under the plan's figures, and lists the rate per period.
+    plan_block = {
+        row[0].value: row[1].value
+        for row in openpyxl.load_workbook(ws.workbook)[SHEET_SUMMARY].iter_rows(
+            min_row=SUMMARY_FIRST_DATA_ROW, max_col=2
+        )
+        if row[0].value
+    }
+    labels = list(plan_block)
+    assert labels[labels.index("So với kỳ trước") :] == [
+        "So với kỳ trước", "Hoàn thành thêm", "Mới quá hạn", "Tỷ lệ hoàn thành (± điểm)",
+        "Tiến độ bình quân (± điểm)", TREND_LABEL, "Tháng 10/2026", "Tháng 11/2026",
+        "Tháng 12/2026 (hiện nay)",
+    ]  # fmt: skip
+    assert plan_block["So với kỳ trước"] == "Tháng 11/2026"
+    assert plan_block["Hoàn thành thêm"] == 0
+    assert plan_block["Mới quá hạn"] == len(expected_overdue)
+    assert plan_block["Tỷ lệ hoàn thành (± điểm)"] == pytest.approx(report.change.rate_delta)
+    assert plan_block["Tháng 11/2026"] == pytest.approx(round(done_now / n * 100, 1))
+    assert plan_block["Tháng 12/2026 (hiện nay)"] == pytest.approx(
+        round(report.result.plan.completion_rate * 100, 1)
     )
 
     # The report letter says the same and charts the trend: Oct, Nov, then now.
@@ -201,3 +226,29 @@ def test_the_button_closes_what_the_cli_closes(
     assert read_snapshot(other / "archive", "2026-11") == read_snapshot(
         imported.root / "archive", "2026-11"
     )
+
+
+def test_the_trend_holds_the_last_twelve_closed_periods_before_now_then_now() -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from xladdin.core.period import parse_period
+    from xladdin.core.period_history import PeriodTotals, trend_points
+    from xladdin.core.recalc import Recalc
+    from xladdin.core.summary import history_rows
+
+    def closed(code: str, rate: float) -> PeriodTotals:
+        return PeriodTotals(code, datetime(2026, 1, 1), 10, 0, 0, 0, 0, rate, 0.0)
+
+    months = [f"{2025 + (m - 1) // 12}-{(m - 1) % 12 + 1:02d}" for m in range(1, 16)]
+    trend = [closed(code, i / 100) for i, code in enumerate(months)]  # 2025-01 … 2026-03
+    now = SimpleNamespace(period=parse_period("2026-03"), plan=SimpleNamespace(completion_rate=0.5))
+    points = trend_points(trend, cast(Recalc, now))
+    assert [label for label, _ in points] == [
+        *(f"Tháng {int(c[5:])}/{c[:4]}" for c in months[2:14]),
+        "Tháng 3/2026 (hiện nay)",
+    ]  # 2026-03 itself is the current period: "now", not a closed one
+    assert points[0][1] == 2.0 and points[-1][1] == 50.0
+    assert trend_points(trend[14:], cast(Recalc, now)) == []
+    assert history_rows(None, []) == []
+    assert history_rows(None, points)[0] == [TREND_LABEL, None]

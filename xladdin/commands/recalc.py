@@ -16,12 +16,12 @@ from ..book.base import Book, header_positions, read_data
 from ..book.file import edit_tracker
 from ..core.errors import WorkspaceError
 from ..core.layout import SHEET_SUMMARY, SHEET_TASKS, SUMMARY_FIRST_DATA_ROW, TASK_COLUMNS
-from ..core.period_history import PeriodChange
+from ..core.period_history import PeriodChange, trend_points
 from ..core.recalc import Recalc
 from ..core.summary import summary_grid
 from ..core.tracker import recalc
 from ..io.workspace import Workspace
-from .history import archive_dir, change_for
+from .history import archive_dir, change_for, read_trend
 
 COMPUTED_FIELDS = ("progress", "due_state")
 
@@ -52,14 +52,15 @@ def run(book: Book, today: date, now: datetime | None = None) -> RecalcOutcome:
     book.write_cells(
         SHEET_TASKS, task_cells(result, header_positions(book, SHEET_TASKS, TASK_COLUMNS))
     )
-    grid = summary_grid(result)
-    book.write_block(SHEET_SUMMARY, grid.cells, clear_from_row=SUMMARY_FIRST_DATA_ROW)
-    book.set_chart(SHEET_SUMMARY, grid.chart)
     try:
         folder = archive_dir(book)
     except WorkspaceError:  # a book Excel opened from the web: no folder, no history
         folder = None
     change = change_for(folder, result, result.period) if folder is not None else None
+    trend = trend_points(read_trend(folder), result) if folder is not None else []
+    grid = summary_grid(result, change, trend)
+    book.write_block(SHEET_SUMMARY, grid.cells, clear_from_row=SUMMARY_FIRST_DATA_ROW)
+    book.set_chart(SHEET_SUMMARY, grid.chart)
     return RecalcOutcome(None, result, None, change)
 
 

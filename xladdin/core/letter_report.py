@@ -16,13 +16,11 @@ from .letter_kinds import LetterKind, file_name
 from .letter_model import Leaf, Letter, leaves_of
 from .letterhead import Letterhead, clean_text, decimal, percent, short_date
 from .model import nfc
-from .period import parse_period
-from .period_history import PeriodChange, PeriodTotals
+from .period_history import PeriodChange, PeriodTotals, trend_points
 from .recalc import NO_LEAD, Recalc
 
 CHART_TITLE = "Tỷ lệ hoàn thành nhiệm vụ theo cơ quan chủ trì (%)"
 TREND_TITLE = "Tỷ lệ hoàn thành của kế hoạch qua các kỳ báo cáo (%)"
-TREND_PERIODS = 12  # the last closed periods the trend shows (a year of months)
 
 
 def _figures(f: Any) -> dict[str, Any]:
@@ -118,19 +116,9 @@ def with_history(
 ) -> Letter:
     """The report with "so với kỳ trước" (``since``) and the trend of the completion rate:
     the last closed periods before the current one, then the current figures."""
-    closed = [t for t in trend if parse_period(t.period).start < result.period.start][
-        -TREND_PERIODS:
-    ]
     context = {**letter.context, "since": change.sentence() if change is not None else ""}
-    if not closed:
+    points = trend_points(trend, result)
+    if not points:
         return replace(letter, context=context)
-    labels = [*(_short(t.period) for t in closed), f"{_short(result.period.code)} (hiện nay)"]
-    values = [*(t.completion_rate * 100 for t in closed), result.plan.completion_rate * 100]
-    chart = Chart(TREND_TITLE, tuple(labels), tuple(round(v, 1) for v in values))
-    return replace(letter, context=context, trend_chart=chart)
-
-
-def _short(code: str) -> str:
-    """A period as a chart label: "Tháng 11/2026", "Quý IV/2026", "6 tháng cuối/2026"."""
-    label = parse_period(code).label.replace(" năm ", "/")
-    return label[0].upper() + label[1:]
+    labels, values = zip(*points, strict=True)
+    return replace(letter, context=context, trend_chart=Chart(TREND_TITLE, labels, values))

@@ -158,6 +158,26 @@ def change_since(
     )
 
 
+TREND_PERIODS = 12  # the last closed periods a trend shows (a year of months)
+
+
+def short_label(code: str) -> str:
+    """A period as a chart or table label: "Tháng 11/2026", "Quý IV/2026"."""
+    label = parse_period(code).label.replace(" năm ", "/")
+    return label[0].upper() + label[1:]
+
+
+def trend_points(trend: Sequence[PeriodTotals], result: Recalc) -> list[tuple[str, float]]:
+    """The plan's completion rate (percent) in the last closed periods before the current
+    one, then now; none before a period was closed."""
+    closed = [t for t in trend if parse_period(t.period).start < result.period.start]
+    if not closed:
+        return []
+    points = [(short_label(t.period), t.completion_rate * 100) for t in closed[-TREND_PERIODS:]]
+    now = (f"{short_label(result.period.code)} (hiện nay)", result.plan.completion_rate * 100)
+    return [(label, round(value, 1)) for label, value in [*points, now]]
+
+
 def _num(value: Any) -> float | None:
     """A number from a cell or from CSV text (what the history files hold)."""
     if isinstance(value, str):

@@ -29,6 +29,7 @@ from .layout import (
     SUMMARY_STAMP_CELL,
     SummaryBlock,
 )
+from .period_history import PeriodChange, short_label
 from .printing import wrap_text
 from .recalc import Recalc
 
@@ -124,7 +125,38 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def summary_grid(result: Recalc) -> SummaryGrid:
+TREND_LABEL = "Tỷ lệ hoàn thành qua các kỳ (%)"
+
+
+def history_rows(
+    change: PeriodChange | None, trend: Sequence[tuple[str, float]]
+) -> list[list[Any]]:
+    """The plan block's last rows once a period is closed ("Chốt kỳ báo cáo"): the change
+    since the last closed period, then the completion rate per period (the report letter's
+    trend chart, as numbers). Labels fit the block's column on one line: rows are shared
+    with the blocks beside it."""
+    rows: list[list[Any]] = []
+    if change is not None:
+        rows += [
+            ["So với kỳ trước", short_label(change.previous)],
+            ["Hoàn thành thêm", len(change.new_completions)],
+            ["Mới quá hạn", len(change.newly_overdue)],
+            ["Tỷ lệ hoàn thành (± điểm)", _round(change.rate_delta)],
+            ["Tiến độ bình quân (± điểm)", _round(change.progress_delta)],
+        ]
+    if trend:
+        rows.append([TREND_LABEL, None])
+        rows += [[label, value] for label, value in trend]
+    return rows
+
+
+def summary_grid(
+    result: Recalc,
+    change: PeriodChange | None = None,
+    trend: Sequence[tuple[str, float]] = (),
+) -> SummaryGrid:
+    """The sheet's cells; ``change`` and ``trend`` (:func:`period_history.trend_points`) add
+    the comparison with closed periods to the plan block."""
     agencies = [
         {**a.as_dict(), "code": a.code, "name": a.name, "mean_progress": _round(a.mean_progress)}
         for a in result.agencies
@@ -150,6 +182,7 @@ def summary_grid(result: Recalc) -> SummaryGrid:
     keys = [k for k, _ in PLAN_FIGURES]
     plan[keys.index("completion_rate")][1] = _round(result.plan.completion_rate * 100)
     plan[keys.index("mean_progress")][1] = _round(result.plan.mean_progress)
+    plan += history_rows(change, trend)
     blocks = {
         SUMMARY_PLAN.title: plan,
         SUMMARY_AGENCIES.title: _block_rows(SUMMARY_AGENCIES, agencies),
