@@ -51,7 +51,7 @@ EMAILS = {
     "UBKTTU": "ubkttu@dienbien.test",
     "BTGVDVTU": "btgvdv@dienbien.test",
     "BNCTU": "bnctu@dienbien.test",
-}  # VPTU has no address: it must be listed, not skipped silently
+}  # VPTU, the issuing office, has none: it is not mailed its own form
 # The implicit-TLS server does not count its TLS as TLS for AUTH (only STARTTLS), and says so.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
@@ -103,7 +103,8 @@ def test_forms_previewed_first_then_sent_once(ws: Workspace, server: SmtpServer)
     assert first.dry_run and first.first_preview and not server.accepted
     assert len(first.previewed) == len(EMAILS)
     assert all(p.parent == ws.root / "outbox" / PERIOD / "thu" for p in first.previewed)
-    assert [u.agency_code for u in first.unaddressed] == ["VPTU"]
+    # The issuing office (VPTU) fills its own form: not mailed, not "without an address".
+    assert first.unaddressed == []
 
     outcome, _, sent = issue_and_send_forms(PERIOD, workbook=ws.workbook)
     assert not sent.dry_run and len(sent.sent) == len(EMAILS) == len(server.accepted)
@@ -384,6 +385,7 @@ def test_send_button_asks_first_and_sends_nothing_without_ok(ws: Workspace, xw_r
     so nothing may leave (the sending after "OK" is deliver(), tested above)."""
     from xladdin.adapters import buttons
 
+    settings.agency_email("BNCTU", "", workbook=ws.workbook)  # an agency without an address
     payload = xlremote.payload_from_workbook(ws.workbook)
     payload["book"]["name"] = str(ws.workbook)
     book = xlremote.open_book(payload)
@@ -391,11 +393,12 @@ def test_send_button_asks_first_and_sends_nothing_without_ok(ws: Workspace, xw_r
     question, shown = xlremote.alerts(book)
     assert shown == message and "Chưa gửi thư nào" in message
     assert question.startswith(
-        f"Sẽ ghi thư xem trước (chưa gửi đi, lần đầu của kỳ) {len(EMAILS)} thư"
+        f"Sẽ ghi thư xem trước (chưa gửi đi, lần đầu của kỳ) {len(EMAILS) - 1} thư"
     )
     for code, text in EMAILS.items():
-        assert text.replace(";", ",") in question, code
-    assert "Văn phòng Tỉnh ủy" in question.splitlines()[-2]  # no address: named, not sent
+        assert (text.replace(";", ",") in question) == (code != "BNCTU"), code
+    assert "Ban Nội chính Tỉnh ủy" in question.splitlines()[-2]  # no address: named, not sent
+    assert "Văn phòng Tỉnh ủy" not in question  # the issuing office: its own form, no mail
     assert not (ws.root / "outbox" / LEDGER_NAME).exists()
     assert not list((ws.root / "outbox").glob("*/thu/*.eml"))
 

@@ -3,7 +3,7 @@
 Each function turns what a command made (forms, letters, a merge's results) into
 :class:`~xladdin.core.mail_compose.OutgoingMail` and hands them to
 :func:`xladdin.commands.mail_send.deliver`. Agencies without an address in "Cơ quan" are
-listed in the outcome, never skipped silently.
+listed in the outcome, never skipped silently; the issuing office is not mailed its own form.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from ..book.base import Book
 from ..core.agencies import AgencyCatalogue
 from ..core.deadlines import configured_deadline
 from ..core.letter_kinds import LetterKind, file_name
+from ..core.letterhead import Letterhead
+from ..core.letters import issuing_agency
 from ..core.mail_compose import (
     KIND_ACK,
     KIND_FORMS,
@@ -88,9 +90,13 @@ def forms_batch(
     mails: list[OutgoingMail] = []
     unaddressed: list[Unaddressed] = []
     due = configured_deadline(outcome.issued_at.date(), data.config).text
+    # The issuing office fills its own form at its desk: no mail to itself, and not "no
+    # address" either (a warning every run otherwise).
+    head = Letterhead.from_config(data.config, outcome.issued_at.date(), period)
+    issuer = issuing_agency(head, catalogue)
     for form in outcome.forms:
         agency = catalogue.get(form.code)
-        if agency is None:  # the issuing office's own form: nobody to mail it to
+        if agency is None or (issuer is not None and agency.code == issuer.code):
             continue
         attachments = [Attachment(form.path.name, form.path.read_bytes())]
         letter = by_name.get(file_name(LetterKind.REQUEST, period.code, form.code))
