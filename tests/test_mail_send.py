@@ -26,7 +26,7 @@ from smtpserver import SmtpServer, running_smtp
 
 from xladdin.adapters.cli import main
 from xladdin.adapters.job_specs import JobContext
-from xladdin.adapters.job_tasks import collect
+from xladdin.adapters.job_tasks import collect, reminders
 from xladdin.book.base import read_data
 from xladdin.book.file import open_tracker
 from xladdin.commands import config as settings
@@ -324,6 +324,26 @@ def test_job_sends_acknowledgements_only_when_turned_on(
     status = collect(JobContext(ws, datetime(2026, 11, 27, 9, 0), config))
     assert len(server.accepted) == (1 if on == "có" else 0), status
     assert ("đã gửi 1 thư xác nhận" in status) == (on == "có")
+
+
+@pytest.mark.parametrize("on", ["không", "có"])
+def test_job_mails_reminders_only_when_turned_on(
+    ws: Workspace, server: SmtpServer, on: str
+) -> None:
+    settings.set_one("job_send_reminders", on, workbook=ws.workbook)
+    config = read_data(open_tracker(ws.workbook)).config
+    status = reminders(JobContext(ws, datetime(2026, 11, 27, 9, 0), config))
+    made = sorted((ws.root / "outbox" / PERIOD).glob("CV_DonDoc_*.docx"))
+    assert made, status  # the letters are made either way
+    codes = {p.stem.split("_")[2] for p in made}
+    if on == "không":
+        assert not server.accepted and f"đã lập {len(made)} công văn đôn đốc" in status
+        return
+    # Sent at once (no preview run: the job was told to send), each to its agency, once.
+    assert received_by_agency(server) == Counter(codes & set(EMAILS))
+    assert status == f"đã lập {len(made)} công văn đôn đốc, gửi {len(server.accepted)} thư"
+    again = reminders(JobContext(ws, datetime(2026, 11, 27, 10, 0), config))
+    assert again.endswith("gửi 0 thư") and len(server.accepted) == len(codes & set(EMAILS))
 
 
 @pytest.mark.skipif(
