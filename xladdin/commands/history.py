@@ -3,6 +3,7 @@ and the change since the last closed period, for ``recalc`` and the report lette
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -64,9 +65,12 @@ def archive_dir(book: Book) -> Path:
     return book.workspace.folder(read_config(book), "archive_dir")
 
 
-def change_for(folder: Path, result: Recalc, current: Period) -> PeriodChange | None:
-    """The change from the last period closed before ``current`` to ``result``."""
-    previous = previous_closed(read_trend(folder), current)
+def change_for(
+    folder: Path, trend: Sequence[PeriodTotals], result: Recalc, current: Period
+) -> PeriodChange | None:
+    """The change from the last period closed before ``current`` (in ``trend``, the folder's
+    :func:`read_trend`) to ``result``."""
+    previous = previous_closed(trend, current)
     if previous is None:
         return None
     return change_since(previous, read_snapshot(folder, previous.period), result)
@@ -83,8 +87,9 @@ def run(book: Book, today: date, now: datetime, period: str | None = None) -> Cl
     result = recalc(data, min(today, chosen.end), now)
     folder = archive_dir(book)
     closing = close(result, chosen, now)
-    change = change_for(folder, result, chosen)
-    trend = with_closing(read_trend(folder), closing.totals)
+    closed = read_trend(folder)
+    change = change_for(folder, closed, result, chosen)
+    trend = with_closing(closed, closing.totals)
     rows = [t.as_row() for t in trend]
     target = history_io.write_closing(folder, chosen.code, closing.rows, rows)
     return CloseOutcome(book.workspace, closing, target, change, trend)

@@ -67,7 +67,8 @@ def write_letters(
     plans = [build_letters(parse_kind(k), result, catalogue, config, agency=agency) for k in kinds]
     if any(letter.kind is LetterKind.REPORT for plan in plans for letter in plan.letters):
         folder = workspace.folder(config, "archive_dir")
-        change, trend = change_for(folder, result, result.period), read_trend(folder)
+        trend = read_trend(folder)
+        change = change_for(folder, trend, result, result.period)
         for plan in plans:
             plan.letters = [
                 with_history(letter, result, change, trend)

@@ -56,9 +56,12 @@ def run(book: Book, today: date, now: datetime | None = None) -> RecalcOutcome:
         folder = archive_dir(book)
     except WorkspaceError:  # a book Excel opened from the web: no folder, no history
         folder = None
-    change = change_for(folder, result, result.period) if folder is not None else None
-    trend = trend_points(read_trend(folder), result) if folder is not None else []
-    grid = summary_grid(result, change, trend)
+    change, points = None, []
+    if folder is not None:
+        closed = read_trend(folder)
+        change = change_for(folder, closed, result, result.period)
+        points = trend_points(closed, result)
+    grid = summary_grid(result, change, points)
     book.write_block(SHEET_SUMMARY, grid.cells, clear_from_row=SUMMARY_FIRST_DATA_ROW)
     book.set_chart(SHEET_SUMMARY, grid.chart)
     return RecalcOutcome(None, result, None, change)
